@@ -1,0 +1,203 @@
+"""Command line: a thin layer that turns argv into :class:`Settings` and calls the library.
+
+Library errors (:class:`StorylineError`) become one-line messages and exit codes here, in
+one place (:func:`main`); nothing else in the package prints or exits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline import report
+from storyline.config import Settings
+from storyline.errors import StorylineError
+from storyline.model import Story
+from storyline.pipeline import Pipeline, RunResult
+from storyline.store import open_store
+
+log = logging.getLogger("storyline")
+
+DB_HELP = "Database URL: sqlite:///FILE (default sqlite:///storyline.db) or postgresql://…"
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    obj = ctx.find_root().obj or {}
+    return Settings.load(file=obj.get("config"), overrides={**obj.get("overrides", {}),
+                                                            **overrides})
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr when it is a terminal; a no-op callback otherwise."""
+    console = _stderr()
+    if not (enabled and console.is_terminal):
+        yield lambda stage, done, total: None
+        return
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total}"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(dir_okay=False), default=None,
+              help="TOML settings file ([storyline] table); env STORYLINE_* and flags override it.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bars.")
+@click.version_option(package_name="storyline")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> None:
+    """storyline: group noisy news articles into stories, with copies recognised and
+    summaries, quotes, facts, entities and timelines cited to their articles."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("storyline")
+    root.handlers[:] = [h for h in root.handlers if isinstance(h, logging.NullHandler)]
+    # Skipped inputs are reported in the run summary; keep them out of the log unless -v.
+    root.addHandler(handler)
+    root.setLevel(level if verbose else logging.ERROR)
+    ctx.obj = {"config": config, "overrides": {"progress": False} if quiet else {}}
+
+
+def _print_run(console: Console, result: RunResult, db_url: str) -> None:
+    stats = result.stats
+    table = Table(title=f"{len(result.stories)} stories · {result.articles} articles · "
+                        f"{result.read} read this run", title_justify="left")
+    table.add_column("story")
+    table.add_column("articles", justify="right")
+    table.add_column("independent", justify="right")
+    table.add_column("headline")
+    for s in result.stories[:20]:
+        table.add_row(s.story_id, str(len(s.articles)), str(s.independent_sources),
+                      escape(s.headline))
+    console.print(table)
+    if len(result.stories) > 20:
+        console.print(f"… and {len(result.stories) - 20} more stories (storyline export)")
+    for s in result.stories[:3]:
+        console.print(f"\n[bold]{escape(s.headline)}[/bold]  ({s.story_id})")
+        for sentence in s.summary:
+            console.print(f"  • {escape(sentence.text)} [dim]{escape(' '.join(sentence.article_ids))}[/dim]")
+    if stats is not None:
+        console.print(f"\nstore {escape(db_url)}: {stats}")
+    if result.skips:
+        console.print(f"\n[yellow]skipped {len(result.skips)} input item(s):[/yellow]")
+        for skip in result.skips:
+            console.print(f"  - {escape(str(skip))}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", "db_url", default=None, help=DB_HELP)
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write a self-contained HTML report of all stories to this file.")
+@click.option("--summary-words", type=int, default=None, help="Summary length in words (100).")
+@click.pass_context
+def run(ctx: click.Context, inputs: Sequence[str], db_url: str | None, report_path: str | None,
+        summary_words: int | None) -> None:
+    """Ingest INPUTS (folders, .txt/.json/.jsonl/.html/.warc files, or - for JSONL on stdin),
+    link copies, cluster into stories, synthesize and store. Re-running is a no-op."""
+    settings = _settings(ctx, db_url=db_url, summary_words=summary_words)
+    console = Console(highlight=False)
+    with _progress(settings.progress) as progress:
+        result = Pipeline(settings, progress=progress).run(
+            inputs, stdin=sys.stdin if "-" in inputs else None)
+    _print_run(console, result, settings.db_url)
+    if report_path:
+        _write_report(settings, result.stories, Path(report_path))
+        console.print(f"HTML report: {report_path}")
+
+
+def _write_report(settings: Settings, stories: Sequence[Story], path: Path) -> None:
+    with open_store(settings.db_url) as store:
+        texts = {a.id: a.text for a in store.load_articles()}
+    path.write_text(report.to_html(stories, texts), encoding="utf-8")
+
+
+@cli.command()
+@click.option("--db", "db_url", default=None, help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(report.EXPORT_FORMATS), default="jsonl",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, db_url: str | None, fmt: report.ExportFormat,
+           output: str | None) -> None:
+    """Export the stored stories as JSON Lines, JSON, Markdown or a self-contained HTML page."""
+    settings = _settings(ctx, db_url=db_url)
+    with open_store(settings.db_url) as store:
+        stories = store.load_stories()
+        texts = {a.id: a.text for a in store.load_articles()} if fmt == "html" else None
+    _emit(report.render(stories, fmt, texts), output)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--summary-words", type=int, default=None, help="Summary length in words (100).")
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="json",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def story(ctx: click.Context, inputs: Sequence[str], summary_words: int | None, fmt: str,
+          output: str | None) -> None:
+    """Treat all INPUTS as ONE story and print its synthesis (nothing is stored)."""
+    settings = _settings(ctx, summary_words=summary_words)
+    result = Pipeline(settings).story(inputs, stdin=sys.stdin if "-" in inputs else None)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = report.story_markdown(result)
+    _emit(text, output)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: runs the CLI and turns library errors into one-line messages."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="storyline",
+                 standalone_mode=False)
+    except StorylineError as exc:
+        _stderr().print(f"[red]error:[/red] {escape(str(exc))}")
+        return exc.exit_code
+    except click.exceptions.Abort:
+        _stderr().print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
