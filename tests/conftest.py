@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ def _parse_seed(path: Path) -> Article:
     if lines and not lines[0].endswith((".", '"', "”")) and len(lines[0].split()) < 20:
         title = lines.pop(0)
     if lines and re.fullmatch(r"\d{8}", lines[0]):
-        date = datetime.strptime(lines.pop(0), "%Y%m%d").replace(tzinfo=timezone.utc)
+        date = datetime.strptime(lines.pop(0), "%Y%m%d").replace(tzinfo=UTC)
     if lines and lines[0].startswith("http"):
         url = lines.pop(0)
     return Article(id=path.stem, title=title, text="\n".join(lines), date=date, url=url,

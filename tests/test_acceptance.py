@@ -20,7 +20,7 @@ JUNK = ["16.5 C", "sâmbătă", "No menu items", "source site-34", "Be the first
 UNRELATED = """Earthquake shakes southern Peru, no casualties reported
 20220305
 https://example.org/news/peru-quake
-A magnitude 6.1 earthquake struck southern Peru early on Saturday, the country's geophysical institute said.
+A magnitude 6.1 earthquake struck southern Peru early on Saturday, the geophysical institute said.
 The quake was centred 40 kilometres north of the city of Arequipa at a depth of 110 kilometres.
 Residents in Arequipa and Moquegua ran into the streets as buildings swayed for almost a minute.
 Local officials said there were no immediate reports of casualties or major damage.

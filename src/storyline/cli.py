@@ -71,7 +71,8 @@ def _progress(enabled: bool) -> Iterator[Any]:
 def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> None:
     """storyline: group noisy news articles into stories, with copies recognised and
     summaries, quotes, facts, entities and timelines cited to their articles."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    levels = (logging.WARNING, logging.INFO, logging.DEBUG)
+    level = logging.ERROR if quiet else levels[min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("storyline")
@@ -99,7 +100,8 @@ def _print_run(console: Console, result: RunResult, db_url: str) -> None:
     for s in result.stories[:3]:
         console.print(f"\n[bold]{escape(s.headline)}[/bold]  ({s.story_id})")
         for sentence in s.summary:
-            console.print(f"  • {escape(sentence.text)} [dim]{escape(' '.join(sentence.article_ids))}[/dim]")
+            cites = escape(" ".join(sentence.article_ids))
+            console.print(f"  • {escape(sentence.text)} [dim]{cites}[/dim]")
     if stats is not None:
         console.print(f"\nstore {escape(db_url)}: {stats}")
     if result.skips:
@@ -186,7 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.main(args=list(argv) if argv is not None else None, prog_name="storyline",
                  standalone_mode=False)
     except StorylineError as exc:
-        _stderr().print(f"[red]error:[/red] {escape(str(exc))}")
+        # One line, never wrapped: scripts grep for it.
+        click.echo(f"error: {' '.join(str(exc).split())}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         _stderr().print("aborted")

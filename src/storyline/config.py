@@ -74,7 +74,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"settings file {path} does not exist; pass an existing TOML file") from None
+        raise ConfigError(
+            f"settings file {path} does not exist; pass an existing TOML file"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
     table = data.get("storyline", data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -109,7 +109,7 @@ def to_html(stories: Sequence[Story], texts: dict[str, str] | None = None,
     max_size = max((len(s.articles) for s in stories), default=1)
     return template.render(
         title=title, stories=stories, texts=texts or {}, max_size=max_size,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
 

@@ -1,0 +1,582 @@
+"""The quote ledger of one story: direct quotes, their speakers, and every outlet carrying them.
+
+The cascade, in order:
+
+1. :func:`_find_spans` — quoted spans of each paragraph, straight or curly marks, mismatched
+   pairs tolerated (``'carte blanche…"``), apostrophes inside words ignored; a double mark left
+   open runs to the paragraph end, cut before a narrative clause (", referring to…"); an
+   unclosed single mark is taken for an apostrophe and ignored.
+2. :func:`_attribute` — the speaker of each span, first rule that gives one wins:
+   a. adjacent after the quote: ``"…," X said`` / ``"…," said X`` / ``"…," he said``;
+   b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``;
+   c. the nearest unclaimed speech verb before it in the same sentence (``X said he did not
+      "expect…"``; ``…, saying "…"`` takes the sentence subject);
+   d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``);
+   e. ``according to X``;
+   f. continuation: a quote with none of these inherits the previous quote of the paragraph.
+   A subject phrase is resolved by :class:`~storyline.synth.entities.NameIndex` (titles stripped,
+   surname → full name, unique titles such as "the US Secretary of State" → their holder);
+   "he"/"she" go to the last named person before them in the article (a woman for "she");
+   "they", outlets ("AP", "Bloomberg") and places never become speakers (``None`` instead).
+3. Fragments: quotes under :data:`MIN_QUOTE_WORDS` words ("open", "minor incursion") are kept as
+   partial quotes only when rules a–e name their speaker; scare quotes without a speech verb
+   are dropped. So Biden's "minor incursion" survives where a sentence says Biden said it.
+4. :func:`_unmarked_quotes` — a rewrite that dropped the marks is found by aligning every quote
+   of :data:`UNMARKED_MIN_WORDS`+ words against the other articles' paragraphs (rapidfuzz
+   partial alignment); the aligned text becomes a quote of that article.
+5. :func:`_merge` — quotes of all articles are grouped when their normal forms (case,
+   punctuation, curly/straight marks folded) match fuzzily and their speakers agree; a
+   fragment joins a longer quote that contains it. The canonical wording is the one with the
+   most independent support (``ctx.independent_support``), then one carried by an original,
+   then the longest, then the earliest; other wordings become ``variants``. The speaker is the
+   best-supported one named in the group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from storyline.model import Entity, Quote, QuoteVariant, StoryContext
+from storyline.synth.entities import (
+    SPEECH_VERBS,
+    NameIndex,
+    build_name_index,
+    is_pronoun,
+    is_title_word,
+)
+from storyline.text import fold, sentence_spans, word_count
+
+__all__ = ["extract_quotes"]
+
+# --- thresholds --------------------------------------------------------------------------------
+# Quotes shorter than this are fragments (kept only with an explicit speaker, see step 3).
+MIN_QUOTE_WORDS = 3
+# Shortest quote searched for without marks in other articles; shorter spans match by chance.
+UNMARKED_MIN_WORDS = 8
+# Alignment score for an unmarked rewrite (Zelenskiy "minor"→"small" ×3 scores 96; unrelated
+# sentences of the same story stay under 70). Calibrated on the seeds.
+UNMARKED_MIN_SCORE = 85.0
+# Two wordings are one quote at this fuzz.ratio of their normal forms ("We're"/"We are",
+# "minor"/"small"); a fragment joins a longer quote at this partial_ratio.
+MERGE_RATIO = 80.0
+CONTAINS_RATIO = 95.0
+# How far (in words) an attribution may sit from the quote mark in the adjacent rules.
+MAX_SUBJECT_WORDS = 9
+
+# Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
+MAX_FALLBACK_VERBS = 2
+
+def _wordset(text: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text, folded (case and accents)."""
+    return frozenset(fold(word) for word in text.split())
+
+
+# --- marks and words (the only place they live) ------------------------------------------------
+_DOUBLE = frozenset('"“”„«»')
+_SINGLE = frozenset("'‘’‚")
+_OPEN_ONLY = frozenset("“„«‘‚")
+_CLOSE_ONLY = frozenset("”»")
+_OPEN_BEFORE = frozenset(" \t([{—–-/:")
+_CLOSE_AFTER = frozenset(" \t.,;:!?)]}—–-")
+# Where an unclosed quote most likely ended: a narrative participle after a comma.
+_NARRATIVE_BREAK = re.compile(r",\s+(?:referring|according|adding|noting|citing|saying|"
+                              r"speaking|writing)\b")
+_ADVERBS = _wordset("""
+later also again then previously repeatedly once still meanwhile has had have would will was is
+did does just never often reportedly publicly privately recently earlier today yesterday
+further however subsequently already had has
+""")
+_DETERMINERS = _wordset("""
+the a an his her their its our my your these those such western any
+""")
+_NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
+_ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
+_WORD = re.compile(r"[\w.'’-]+|[,:;]")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    outer_start: int  # the opening mark (or the text start of an unmarked quote)
+    start: int
+    end: int
+    outer_end: int  # just after the closing mark
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    article_id: str
+    text: str
+    speaker: str | None
+    order: tuple[int, int, int]
+    fragment: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Para:
+    article_id: str
+    index: tuple[int, int]  # (article position, paragraph position)
+    text: str
+    offset: int  # paragraph start in the article text
+    article_text: str
+
+
+# --- 1. spans ----------------------------------------------------------------------------------
+
+
+def _mark_role(para: str, i: int) -> str:
+    """'open', 'close' or '' (an apostrophe or a stray mark) for the mark at ``i``."""
+    char = para[i]
+    prev = para[i - 1] if i > 0 else " "
+    nxt = para[i + 1] if i + 1 < len(para) else " "
+    if char in _SINGLE and prev.isalnum() and nxt.isalnum():
+        return ""  # don't, Russia's
+    opening = (prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) and not nxt.isspace()
+    closing = not prev.isspace() and (nxt in _CLOSE_AFTER or nxt in _DOUBLE or nxt in _SINGLE)
+    if char in _OPEN_ONLY:
+        return "open" if not closing or opening else "close"
+    if char in _CLOSE_ONLY or char == "’":
+        return "close" if closing else ("open" if opening and char != "’" else "")
+    if opening:
+        return "open"
+    return "close" if closing else ""
+
+
+def _cut_unclosed(para: str, start: int) -> int:
+    match = _NARRATIVE_BREAK.search(para, start)
+    return match.start() if match else len(para.rstrip())
+
+
+def _find_spans(para: str) -> list[_Span]:
+    """Cascade step 1: quoted spans of one paragraph."""
+    marks = [(i, "d" if c in _DOUBLE else "s", _mark_role(para, i))
+             for i, c in enumerate(para) if c in _DOUBLE or c in _SINGLE]
+    marks = [m for m in marks if m[2]]
+    spans: list[_Span] = []
+    open_at: int | None = None
+    open_kind = ""
+    for n, (i, kind, role) in enumerate(marks):
+        if open_at is None:
+            if role == "open":
+                open_at, open_kind = i, kind
+            continue
+        if role == "close":
+            later_double = any(k == "d" and r == "close" for _, k, r in marks[n + 1:])
+            if kind == open_kind or kind == "d" or not later_double:
+                spans.append(_Span(open_at, open_at + 1, i, i + 1))
+                open_at = None
+        elif kind == "d" and open_kind == "d":
+            # A new opening double mark: the previous quote was never closed.
+            end = min(_cut_unclosed(para, open_at + 1), i)
+            spans.append(_Span(open_at, open_at + 1, end, end))
+            open_at, open_kind = i, kind
+    if open_at is not None and open_kind == "d":
+        end = _cut_unclosed(para, open_at + 1)
+        spans.append(_Span(open_at, open_at + 1, end, end))
+    return [s for s in spans if _clean(para[s.start:s.end])]
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.strip("\"'“”‘’„«» ").rstrip(",;: ").strip()
+
+
+# --- 2. attribution ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    kind: str  # "name" | "pronoun" | "role"
+    phrase: str
+    at: int  # paragraph offset of the phrase
+
+
+def _words(text: str, base: int) -> list[tuple[str, int]]:
+    return [(m.group(), base + m.start()) for m in _WORD.finditer(text)]
+
+
+def _is_name_piece(word: str) -> bool:
+    return (word[:1].isupper() and any(c.isalpha() for c in word)) or is_title_word(word) \
+        or fold(word) in {"of", "de", "von", "van", "bin", "al"}
+
+
+def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
+    """The subject written just before a speech verb: a name, a title or a pronoun."""
+    words = _words(para[seg_start:verb_at], seg_start)
+    while words and (fold(words[-1][0]) in _ADVERBS or (fold(words[-1][0]).endswith("ly")
+                                                         and words[-1][0].islower())):
+        words.pop()
+    if len(words) >= 3 and words[-1][0] == ",":
+        # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
+        back = [w for w, _ in words[:-1]]
+        if "," in back[-4:]:
+            cut = len(back) - 1 - back[::-1].index(",")
+            words = words[:cut]
+    if words and fold(words[-1][0]) == "who":
+        words = words[:-1]
+        if words and words[-1][0] == ",":
+            words = words[:-1]
+    if not words:
+        return None
+    last, at = words[-1]
+    if is_pronoun(last):
+        return _Subject("pronoun", last, at)
+    run: list[tuple[str, int]] = []
+    for word, pos in reversed(words):
+        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
+            break
+        run.insert(0, (word, pos))
+    if not run:
+        return None
+    phrase = " ".join(w for w, _ in run)
+    kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
+    return _Subject(kind, phrase, run[0][1])
+
+
+def _subject_right(para: str, start: int) -> _Subject | None:
+    """Inverted attribution right after a verb: ``said Blinken`` / ``said the US Secretary…``."""
+    words = _words(para[start:start + 120], start)
+    run: list[tuple[str, int]] = []
+    for word, pos in words:
+        if not run and fold(word) == "the":
+            continue
+        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
+            break
+        run.append((word.rstrip("."), pos))
+        if word.endswith(".") and len(word) > 3 and not word[:-1].isupper():
+            break
+    if not run:
+        if words and is_pronoun(words[0][0]):
+            return _Subject("pronoun", words[0][0], words[0][1])
+        return None
+    phrase = " ".join(w for w, _ in run)
+    kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
+    return _Subject(kind, phrase, run[0][1])
+
+
+def _verbs(para: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Speech verbs in ``para[start:end]`` as (verb, start, end) paragraph offsets.
+
+    Lower case only ("United States" is no verb); an -s form after a determiner or before
+    "of" is a noun ("Western claims of…", "the calls").
+    """
+    out: list[tuple[str, int, int]] = []
+    for m in re.finditer(r"[A-Za-z]+", para[start:end]):
+        word = m.group()
+        if word not in SPEECH_VERBS:
+            continue
+        v0, v1 = start + m.start(), start + m.end()
+        prev = para[:v0].split()[-1:] or [""]
+        nxt = para[v1:].split()[:1] or [""]
+        if word.endswith("s") and (fold(prev[0]) in _DETERMINERS or fold(nxt[0]) == "of"):
+            continue
+        out.append((word, v0, v1))
+    return out
+
+
+class _Resolver:
+    """Turns a subject into a canonical speaker for one article (pronouns need its text)."""
+
+    def __init__(self, index: NameIndex) -> None:
+        self.index = index
+
+    def name(self, phrase: str) -> str | None:
+        found = self.index.resolve(phrase)
+        if found is None or self.index.kind(found) not in ("person", "org"):
+            return None
+        return found
+
+    def pronoun(self, word: str, para: _Para, at: int) -> str | None:
+        key = fold(word).split("'")[0].split("’")[0]
+        if key not in {"he", "she"}:
+            return None
+        want_female = key == "she"
+        for _, name in reversed(self.index.mentions(para.article_text[:para.offset + at])):
+            gender = self.index.gender(name)
+            if (gender == "f") == want_female and (gender is not None or not want_female):
+                return name
+        return None
+
+    def subject(self, subject: _Subject | None, para: _Para) -> str | None:
+        if subject is None:
+            return None
+        if subject.kind == "pronoun":
+            return self.pronoun(subject.phrase, para, subject.at)
+        if fold(subject.phrase) in _NOT_SPEAKERS:
+            return None
+        return self.name(subject.phrase)
+
+
+def _sentence_bounds(para: str, spans: Sequence[_Span]) -> list[int]:
+    starts = [s for s, _, _ in sentence_spans(para)
+              if not any(sp.outer_start < s < sp.outer_end for sp in spans)]
+    return sorted({0, *starts})
+
+
+def _participle_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
+                        p: _Para) -> str | None:
+    """``X hedged…, saying "…"`` → the sentence subject; ``criticism for saying`` → nearest."""
+    head = para[sent_start:verb_at]
+    comma = head.rstrip().endswith(",")
+    mentions = res.index.mentions(head)
+    first_word = _words(head, sent_start)
+    if comma:
+        if first_word and is_pronoun(first_word[0][0]):
+            return res.pronoun(first_word[0][0], p, first_word[0][1])
+        return mentions[0][1] if mentions else None
+    return mentions[-1][1] if mentions else None
+
+
+def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[str | None, bool]]:
+    """Cascade step 2: (speaker, explicit) per span; explicit = found by rules a–e."""
+    para = p.text
+    bounds = _sentence_bounds(para, spans)
+    claimed: set[int] = set()
+    found: list[str | None] = [None] * len(spans)
+    explicit = [False] * len(spans)
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        start = max(b for b in bounds if b <= pos)
+        later = [b for b in bounds if b > pos]
+        return start, (later[0] if later else len(para))
+
+    # a/b: adjacent patterns (they claim their verb so fallbacks skip it)
+    for k, span in enumerate(spans):
+        s_start, s_end = sentence_of(span.outer_start)
+        nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
+        after_end = min(nxt, max(s_end, span.outer_end))
+        after = _verbs(para, span.outer_end, after_end)
+        if after:
+            verb, v0, v1 = after[0]
+            gap = _words(para[span.outer_end:v0], span.outer_end)
+            gap = [g for g in gap if g[0] != ","]
+            if not gap:
+                subj = _subject_right(para, v1)
+            elif len(gap) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) or is_pronoun(w)
+                                                       or fold(w) in _ADVERBS for w, _ in gap):
+                subj = _subject_left(para, span.outer_end, v0)
+            else:
+                subj = None
+            if subj is not None:
+                claimed.add(v0)
+                found[k] = res.subject(subj, p)
+                explicit[k] = found[k] is not None
+                continue
+        prev_end = spans[k - 1].outer_end if k else 0
+        before_start = max(s_start, prev_end)
+        before = para[before_start:span.outer_start]
+        adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+[^,:\"“”]{1,30}?)?"
+                        r"\s*[,:]?\s*$", before)
+        if adj and adj.group(1).lower() in SPEECH_VERBS:
+            v0 = before_start + adj.start(1)
+            claimed.add(v0)
+            if adj.group(1).lower().endswith("ing"):
+                found[k] = _participle_subject(para, s_start, v0, res, p)
+            else:
+                found[k] = res.subject(_subject_left(para, before_start, v0), p)
+            explicit[k] = found[k] is not None
+    # c/d/e: sentence-level fallbacks
+    for k, span in enumerate(spans):
+        if found[k] is not None:
+            continue
+        s_start, s_end = sentence_of(span.outer_start)
+        prev_end = spans[k - 1].outer_end if k else 0
+        before_start = max(s_start, prev_end)
+        candidates = [v for v in _verbs(para, before_start, span.outer_start)
+                      if v[1] not in claimed]
+        for verb, v0, _ in reversed(candidates[-MAX_FALLBACK_VERBS:]):
+            if verb.endswith("ing"):
+                found[k] = _participle_subject(para, s_start, v0, res, p)
+            else:
+                found[k] = res.subject(_subject_left(para, s_start, v0), p)
+            if found[k] is not None:
+                break
+        if found[k] is None:
+            nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
+            end = min(nxt, max(s_end, span.outer_end))
+            for _verb, v0, _ in _verbs(para, span.outer_end, end):
+                if v0 not in claimed:
+                    found[k] = res.subject(_subject_left(para, span.outer_end, v0), p)
+                    break
+        if found[k] is None:
+            window = para[s_start:max(s_end, span.outer_end)]
+            match = _ACCORDING.search(window)
+            if match:
+                found[k] = res.name(match.group(1))
+        explicit[k] = found[k] is not None
+    # f: continuation inside the paragraph
+    for k in range(1, len(spans)):
+        if found[k] is None and found[k - 1] is not None:
+            found[k] = found[k - 1]
+    return list(zip(found, explicit, strict=True))
+
+
+# --- 3/4. per-article quotes and unmarked rewrites --------------------------------------------
+
+
+def _paragraphs(ctx: StoryContext) -> list[_Para]:
+    out: list[_Para] = []
+    for a_pos, article in enumerate(ctx.articles):
+        cursor = 0
+        for p_pos, line in enumerate(article.text.splitlines()):
+            offset = cursor
+            cursor += len(line) + 1
+            stripped = line.strip()
+            if stripped:
+                lead = len(line) - len(line.lstrip())
+                out.append(_Para(article.id, (a_pos, p_pos), stripped, offset + lead, article.text))
+    return out
+
+
+def _article_quotes(paras: Sequence[_Para], res: _Resolver) -> tuple[list[_Raw], dict[
+        tuple[int, int], list[_Span]]]:
+    quotes: list[_Raw] = []
+    spans_of: dict[tuple[int, int], list[_Span]] = {}
+    for p in paras:
+        spans = _find_spans(p.text)
+        spans_of[p.index] = spans
+        for span, (speaker, explicit) in zip(spans, _attribute(p, spans, res), strict=True):
+            text = _clean(p.text[span.start:span.end])
+            fragment = word_count(text) < MIN_QUOTE_WORDS
+            if fragment and not explicit:
+                continue  # a scare quote (cascade step 3)
+            quotes.append(_Raw(p.article_id, text, speaker, (*p.index, span.start), fragment))
+    return quotes, spans_of
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", _PUNCT.sub(" ", fold(text))).strip()
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    if end < len(text) and text[end] in ".!?":
+        end += 1
+    return start, end
+
+
+def _unmarked_quotes(paras: Sequence[_Para], quotes: Sequence[_Raw],
+                     spans_of: dict[tuple[int, int], list[_Span]], res: _Resolver) -> list[_Raw]:
+    """Cascade step 4: quotes whose marks a rewrite dropped, found by alignment."""
+    out: list[_Raw] = []
+    long_quotes = [q for q in quotes if word_count(q.text) >= UNMARKED_MIN_WORDS]
+    for p in paras:
+        lowered = p.text.lower().translate(str.maketrans("“”‘’", "\"\"''"))
+        taken = list(spans_of.get(p.index, []))
+        for q in long_quotes:
+            if q.article_id == p.article_id:
+                continue
+            needle = q.text.lower().translate(str.maketrans("“”‘’", "\"\"''"))
+            if len(needle) > len(lowered):
+                continue
+            align = fuzz.partial_ratio_alignment(needle, lowered)
+            if align is None or align.score < UNMARKED_MIN_SCORE:
+                continue
+            start, end = _snap(p.text, align.dest_start, align.dest_end)
+            if any(s.outer_start < end and start < s.outer_end for s in taken):
+                continue
+            span = _Span(start, start, end, end)
+            taken.append(span)
+            speaker, _ = _attribute(p, [span], res)[0]
+            text = _clean(p.text[start:end])
+            out.append(_Raw(p.article_id, text, speaker or q.speaker, (*p.index, start), False))
+    return out
+
+
+# --- 5. merge ----------------------------------------------------------------------------------
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _same_quote(a: _Raw, b: _Raw) -> bool:
+    if not _compatible(a.speaker, b.speaker):
+        return False
+    na, nb = _norm(a.text), _norm(b.text)
+    if na == nb:
+        return True
+    if a.fragment != b.fragment:
+        short, long = (na, nb) if len(na) < len(nb) else (nb, na)
+        # One word ("open") is contained in too many quotes to say anything.
+        return len(short.split()) >= 2 and fuzz.partial_ratio(short, long) >= CONTAINS_RATIO
+    return not a.fragment and fuzz.ratio(na, nb) >= MERGE_RATIO
+
+
+def _group(quotes: Sequence[_Raw]) -> list[list[_Raw]]:
+    groups: list[list[_Raw]] = []
+    # Longest first so fragments join the quote that contains them.
+    for q in sorted(quotes, key=lambda q: (-len(q.text), q.order)):
+        for group in groups:
+            if any(_same_quote(q, member) for member in group) and _compatible(
+                q.speaker, _speaker(group, None)
+            ):
+                group.append(q)
+                break
+        else:
+            groups.append([q])
+    return groups
+
+
+def _speaker(group: Sequence[_Raw], ctx: StoryContext | None) -> str | None:
+    named = [q for q in group if q.speaker]
+    if not named:
+        return None
+    votes: Counter[str] = Counter()
+    for name in {q.speaker for q in named if q.speaker}:
+        ids = [q.article_id for q in named if q.speaker == name]
+        votes[name] = ctx.independent_support(ids) if ctx is not None else len(ids)
+    return max(sorted(votes), key=lambda n: votes[n])
+
+
+def _ledger_entry(group: Sequence[_Raw], ctx: StoryContext) -> Quote:
+    order = [a.id for a in ctx.articles]
+    wordings: dict[str, list[_Raw]] = {}
+    for q in sorted(group, key=lambda q: q.order):
+        wordings.setdefault(_norm(q.text), []).append(q)
+
+    def rank(members: list[_Raw]) -> tuple[int, int, int, int, int, int, int]:
+        ids = [m.article_id for m in members]
+        original = any(ctx.root(i) == i for i in ids)
+        a_pos, p_pos, char = min(m.order for m in members)
+        return (ctx.independent_support(ids), int(original), int(not members[0].fragment),
+                len(members[0].text), -a_pos, -p_pos, -char)
+
+    ranked = sorted(wordings.values(), key=rank, reverse=True)
+    canonical = ranked[0]
+
+    def ids_of(members: Sequence[_Raw]) -> tuple[str, ...]:
+        present = {m.article_id for m in members}
+        return tuple(a for a in order if a in present)
+
+    variants = tuple(QuoteVariant(m[0].text, ids_of(m)) for m in ranked[1:])
+    return Quote(speaker=_speaker(group, ctx), text=canonical[0].text, article_ids=ids_of(group),
+                 variants=variants)
+
+
+def extract_quotes(ctx: StoryContext, entities: Sequence[Entity] | None = None) -> tuple[
+        Quote, ...]:
+    """The story's quote ledger.
+
+    Each :class:`Quote` carries the canonical wording, its speaker (a name from the entity list,
+    or ``None`` when unknown) and ``article_ids`` = every article carrying *any* wording of it;
+    ``variants`` lists the other wordings with the articles carrying each. Ordered by
+    independent support, then by first appearance.
+    """
+    index = build_name_index(ctx, entities)
+    res = _Resolver(index)
+    paras = _paragraphs(ctx)
+    quotes, spans_of = _article_quotes(paras, res)
+    quotes += _unmarked_quotes(paras, quotes, spans_of, res)
+    groups = _group(quotes)
+    ledger = [(_ledger_entry(g, ctx), min(q.order for q in g)) for g in groups]
+    ledger.sort(key=lambda e: (-ctx.independent_support(e[0].article_ids), e[1]))
+    return tuple(q for q, _ in ledger)

@@ -1,0 +1,192 @@
+"""Clusterer, stable story ids and clustering metrics."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from storyline.cluster import StoryClusterer, assign_story_ids
+from storyline.evaluate import clustering_scores
+from storyline.features import OnlineTfidf, entity_tokens
+from storyline.model import Article, Link, content_hash
+
+QUAKE = Article(
+    id="zz_peru_quake",
+    title="Earthquake shakes southern Peru, no casualties reported",
+    date=datetime(2022, 1, 22, tzinfo=UTC),
+    text="\n".join([
+        "A magnitude 6.1 earthquake struck southern Peru early on Saturday, the country's "
+        "geophysical institute said.",
+        "The quake was centred 40 kilometres north of the city of Arequipa at a depth of 110 "
+        "kilometres.",
+        "Residents in Arequipa and Moquegua ran into the streets as buildings swayed for almost "
+        "a minute.",
+        "Local officials said there were no immediate reports of casualties or major damage.",
+        '"We felt it strongly, but the houses held," said Rosa Quispe, a market vendor.',
+        "Peru sits on the Pacific Ring of Fire and records hundreds of tremors every year.",
+        "Engineers were inspecting two bridges on the Pan-American Highway as a precaution.",
+        "The institute said aftershocks were likely during the coming days.",
+    ]),
+)
+
+
+def _groups(labels: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for article, label in sorted(labels.items()):
+        out.setdefault(label, []).append(article)
+    return out
+
+
+def test_seeds_make_one_story(seed_articles: list[Article]) -> None:
+    labels = StoryClusterer().fit(seed_articles).labels_
+    assert set(labels) == {a.id for a in seed_articles}
+    assert len(set(labels.values())) == 1
+
+
+def test_unrelated_article_makes_a_second_story_and_seed_id_is_kept(
+        seed_articles: list[Article]) -> None:
+    before = assign_story_ids(_groups(StoryClusterer().fit(seed_articles).labels_), {})
+    labels = StoryClusterer().fit([*seed_articles, QUAKE]).labels_
+    assert len(set(labels.values())) == 2
+    assert len({labels[a.id] for a in seed_articles}) == 1
+    after = assign_story_ids(_groups(labels), before)
+    seed_story = {after[a.id] for a in seed_articles}
+    assert seed_story == set(before.values())
+    assert after[QUAKE.id] == "s_" + content_hash(QUAKE.id)
+    assert after[QUAKE.id] not in seed_story
+
+
+def test_incremental_partial_fit_keeps_old_labels(seed_articles: list[Article]) -> None:
+    clusterer = StoryClusterer().partial_fit(seed_articles)
+    first = dict(clusterer.labels_)
+    clusterer.partial_fit([QUAKE])
+    assert {k: clusterer.labels_[k] for k in first} == first
+    assert clusterer.labels_[QUAKE.id] not in set(first.values())
+
+
+def test_deterministic_and_order_independent(seed_articles: list[Article]) -> None:
+    articles = [*seed_articles, QUAKE]
+    one = StoryClusterer().fit(articles).labels_
+    two = StoryClusterer().fit(list(reversed(articles))).labels_
+    assert one == two
+
+
+def test_pickle_round_trip(seed_articles: list[Article]) -> None:
+    clusterer = StoryClusterer().fit(seed_articles)
+    restored = pickle.loads(pickle.dumps(clusterer))
+    assert restored.labels_ == clusterer.labels_
+    restored.partial_fit([QUAKE])
+    clusterer.partial_fit([QUAKE])
+    assert restored.labels_ == clusterer.labels_
+
+
+def test_copy_joins_its_source_without_similarity(seed_articles: list[Article]) -> None:
+    source = seed_articles[0]
+    unrelated_copy = replace(QUAKE, id="zz_copy")
+    links = {"zz_copy": Link("zz_copy", relation="rewrite", copy_of=source.id)}
+    labels = StoryClusterer().fit([*seed_articles, QUAKE, unrelated_copy], links).labels_
+    assert labels["zz_copy"] == labels[source.id]
+    assert labels[QUAKE.id] != labels[source.id]
+
+
+def test_far_apart_in_time_lowers_the_score(seed_articles: list[Article]) -> None:
+    dated = [replace(a, date=datetime(2022, 1, 21, tzinfo=UTC)) for a in seed_articles]
+    late = replace(dated[0], id="zz_late", date=datetime(2023, 1, 21, tzinfo=UTC))
+    # A threshold between the time-scaled and the plain score of a near copy splits it off.
+    strict = StoryClusterer(threshold=0.8).fit([dated[0], late]).labels_
+    assert strict["zz_late"] != strict[dated[0].id]
+    same_day = replace(late, date=dated[0].date)
+    joined = StoryClusterer(threshold=0.8).fit([dated[0], same_day]).labels_
+    assert joined["zz_late"] == joined[dated[0].id]
+
+
+def test_active_set_is_bounded() -> None:
+    articles = [Article(id=f"a{i:03d}", text=f"topic{i} word{i} thing{i} stuff{i}")
+                for i in range(40)]
+    clusterer = StoryClusterer(max_active=10).fit(articles)
+    assert len(clusterer.story_keys_) == 10
+    assert len(set(clusterer.labels_.values())) == 40
+
+
+def test_lowercase_text_degrades_gracefully() -> None:
+    articles = [
+        Article(id="1", text="obama signs budget deal congress"),
+        Article(id="2", text="obama budget deal congress vote"),
+        Article(id="3", text="earthquake hits peru arequipa"),
+        Article(id="4", text="peru earthquake arequipa damage"),
+    ]
+    labels = StoryClusterer().fit(articles).labels_
+    assert labels["1"] == labels["2"] != labels["3"] == labels["4"]
+
+
+def test_entity_tokens() -> None:
+    found = entity_tokens("The U.S. said Antony Blinken met NATO about 100,000 troops.")
+    assert {"us", "nato", "100000", "blinken", "antony_blinken"} <= set(found)
+    assert "the" not in found
+    assert entity_tokens("all lower case words only") == []
+
+
+def test_online_tfidf_merge_and_rows_normalised() -> None:
+    docs = [["a", "b"], ["a", "c"], []]
+    one = OnlineTfidf(n_features=64).partial_fit(docs[:1])
+    two = OnlineTfidf(n_features=64).partial_fit(docs[1:])
+    whole = OnlineTfidf(n_features=64).partial_fit(docs)
+    assert (one.merge(two).df_ == whole.df_).all()
+    matrix = whole.transform(docs)
+    norms = matrix.multiply(matrix).sum(axis=1)
+    assert norms[0, 0] == pytest.approx(1.0) and norms[2, 0] == 0.0
+
+
+def test_assign_story_ids_greedy_overlap_and_new_ids() -> None:
+    previous = {"a": "s_old1", "b": "s_old1", "c": "s_old2"}
+    groups = [["a", "c"], ["b"], ["x", "y"]]
+    ids = assign_story_ids(groups, previous)
+    # {a, c} overlaps s_old1 and s_old2 once each: ties go to the smaller old id.
+    assert ids["a"] == ids["c"] == "s_old1"
+    # {b} overlaps only s_old1, already taken: it is a new story, named after its founder.
+    assert ids["b"] == "s_" + content_hash("b")
+    assert ids["x"] == ids["y"] == "s_" + content_hash("x")
+    dates = {"x": datetime(2022, 2, 1, tzinfo=UTC), "y": datetime(2022, 1, 1, tzinfo=UTC)}
+    assert assign_story_ids([["x", "y"]], {}, dates)["x"] == "s_" + content_hash("y")
+    assert assign_story_ids(groups, previous) == ids
+
+
+def test_assign_story_ids_never_reuses_an_id() -> None:
+    founder = "s_" + content_hash("a")
+    ids = assign_story_ids({"k1": ["a"], "k2": ["b", "c"]}, {"b": founder, "c": founder})
+    assert ids["b"] == founder
+    assert ids["a"] != founder and ids["a"].startswith("s_")
+
+
+def test_scores_perfect_and_singletons() -> None:
+    gold = {"1": "x", "2": "x", "3": "y", "4": "y"}
+    perfect = clustering_scores(gold, {"1": "p", "2": "p", "3": "q", "4": "q"})
+    for key in ("pairwise_f1", "bcubed_f1", "nmi", "ari"):
+        assert perfect[key] == pytest.approx(1.0)
+    singletons = clustering_scores(gold, {k: k for k in gold})
+    assert singletons["pairwise_recall"] == 0.0
+    assert singletons["pairwise_f1"] == 0.0
+    assert singletons["bcubed_precision"] == pytest.approx(1.0)
+    assert singletons["bcubed_recall"] == pytest.approx(0.5)
+
+
+def test_scores_hand_case() -> None:
+    gold = {"1": "x", "2": "x", "3": "x", "4": "y"}
+    pred = {"1": "p", "2": "p", "3": "q", "4": "q"}
+    scores = clustering_scores(gold, pred)
+    # Pairs: gold {12,13,23}, pred {12,34}; together {12}.
+    assert scores["pairwise_precision"] == pytest.approx(0.5)
+    assert scores["pairwise_recall"] == pytest.approx(1 / 3)
+    # BCubed precision: 1, 1, 1/2, 1/2 → 0.75; recall: 2/3, 2/3, 1/3, 1 → 2/3.
+    assert scores["bcubed_precision"] == pytest.approx(0.75)
+    assert scores["bcubed_recall"] == pytest.approx(2 / 3)
+    all_one = clustering_scores(gold, {k: "z" for k in gold})
+    assert all_one["pairwise_recall"] == 1.0 and all_one["bcubed_recall"] == 1.0
+
+
+def test_scores_need_shared_ids() -> None:
+    with pytest.raises(ValueError, match="share no article id"):
+        clustering_scores({"1": "x"}, {"2": "y"})

@@ -1,0 +1,101 @@
+"""Entities of the Geneva seeds: kinds, alias merging, no junk, and the name index."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.model import Article, Entity, Link, StoryContext
+from storyline.synth.entities import build_name_index, extract_entities
+
+REWRITE = "001_0c9859ee3d48e6bf"
+SOURCE = "000_a739bb9f3244bbb2"
+
+
+@pytest.fixture(scope="module")
+def ctx(seed_articles: list[Article]) -> StoryContext:
+    return StoryContext(story_id="s", articles=tuple(seed_articles),
+                        links={REWRITE: Link(REWRITE, "rewrite", SOURCE, 0.8)})
+
+
+@pytest.fixture(scope="module")
+def entities(ctx: StoryContext) -> tuple[Entity, ...]:
+    return extract_entities(ctx)
+
+
+def _by_name(entities: tuple[Entity, ...]) -> dict[str, Entity]:
+    return {e.name: e for e in entities}
+
+
+def test_main_entities_appear_exactly_once(entities: tuple[Entity, ...]) -> None:
+    names = [e.name for e in entities]
+    for name in ("Antony Blinken", "Geneva", "NATO", "Vladimir Putin"):
+        assert names.count(name) == 1, name
+    lavrov = [n for n in names if n in ("Sergey Lavrov", "Sergei Lavrov")]
+    assert len(lavrov) == 1
+    assert {"Sergey Lavrov", "Sergei Lavrov"} <= {lavrov[0], *_by_name(entities)[lavrov[0]].aliases}
+
+
+def test_people_are_people(entities: tuple[Entity, ...]) -> None:
+    by_name = _by_name(entities)
+    for name in ("Maria Zakharova", "Jen Psaki", "Dmitry Peskov", "Sergei Ryabkov",
+                 "Annalena Baerbock", "Joe Biden", "Volodymyr Zelenskiy", "Antony Blinken"):
+        assert by_name[name].kind == "person", name
+
+
+def test_kinds_of_places_and_orgs(entities: tuple[Entity, ...]) -> None:
+    by_name = _by_name(entities)
+    assert by_name["Geneva"].kind == "place"
+    assert by_name["Berlin"].kind == "place"
+    assert by_name["NATO"].kind == "org"
+    assert by_name["Kremlin"].kind == "org"
+    assert by_name["United States"].kind == "place"
+
+
+def test_aliases_are_merged(entities: tuple[Entity, ...]) -> None:
+    by_name = _by_name(entities)
+    assert "Blinken" in by_name["Antony Blinken"].aliases
+    assert "North Atlantic Treaty Organization" in by_name["NATO"].aliases
+    assert {"U.S.", "US"} <= set(by_name["United States"].aliases)
+    # The surname alone counts: Blinken is in every article.
+    assert len(by_name["Antony Blinken"].article_ids) == 5
+    names = set(by_name)
+    assert not names & {"Blinken", "Lavrov", "Putin", "US", "U.S.", "Zakharova"}
+
+
+def test_no_junk_entities(entities: tuple[Entity, ...]) -> None:
+    names = {e.name for e in entities}
+    junk = {"Friday", "Thursday", "Wednesday", "He", "She", "The", "On Thursday", "While",
+            "After meeting", "Meanwhile", "Blinking", "Russian", "Foreign Minister", "State"}
+    assert not names & junk
+
+
+def test_order_is_by_articles_then_mentions(entities: tuple[Entity, ...]) -> None:
+    counts = [len(e.article_ids) for e in entities]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_transliteration_variants_merge() -> None:
+    articles = (
+        Article(id="a", text="Ukrainian President Volodymyr Zelenskiy spoke in Kyiv on Monday."),
+        Article(id="b", text="President Volodymyr Zelensky met reporters. Zelensky said little."),
+    )
+    ents = extract_entities(StoryContext("t", articles))
+    people = [e for e in ents if e.kind == "person"]
+    assert len(people) == 1
+    assert people[0].name in {"Volodymyr Zelenskiy", "Volodymyr Zelensky"}
+    assert people[0].article_ids == ("a", "b")
+
+
+def test_name_index_resolves_surnames_variants_and_titles(ctx: StoryContext) -> None:
+    index = build_name_index(ctx)
+    assert index.resolve("Blinken") == "Antony Blinken"
+    assert index.resolve("U.S. Secretary of State Antony Blinken") == "Antony Blinken"
+    lavrov = index.resolve("Lavrov")
+    assert lavrov in {"Sergey Lavrov", "Sergei Lavrov"}
+    assert index.resolve("Sergei Lavrov") == lavrov
+    assert index.resolve("Russian Foreign Ministry spokesperson Maria Zakharova") == \
+        "Maria Zakharova"
+    assert index.resolve("the US Secretary of State") == "Antony Blinken"
+    assert index.resolve("He") is None
+    assert index.resolve("Bloomberg") is None
+    assert index.gender("Maria Zakharova") == "f"

@@ -1,0 +1,117 @@
+"""The quote ledger of the Geneva seeds, plus small cases for each attribution rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.model import Article, Link, Quote, StoryContext
+from storyline.synth.entities import extract_entities
+from storyline.synth.quotes import extract_quotes
+
+REWRITE = "001_0c9859ee3d48e6bf"
+SOURCE = "000_a739bb9f3244bbb2"
+BAD_SPEAKERS = {"he", "she", "they", "it", "we", "i", "bloomberg", "ap", "interfax",
+                "associated press"}
+
+
+@pytest.fixture(scope="module")
+def ctx(seed_articles: list[Article]) -> StoryContext:
+    return StoryContext(story_id="s", articles=tuple(seed_articles),
+                        links={REWRITE: Link(REWRITE, "rewrite", SOURCE, 0.8)})
+
+
+@pytest.fixture(scope="module")
+def ledger(ctx: StoryContext) -> tuple[Quote, ...]:
+    return extract_quotes(ctx, extract_entities(ctx))
+
+
+def _find(ledger: tuple[Quote, ...], needle: str) -> list[Quote]:
+    return [q for q in ledger if needle in q.text
+            or any(needle in v.text for v in q.variants)]
+
+
+def test_zelenskiy_quote_once_with_both_wordings(ledger: tuple[Quote, ...]) -> None:
+    found = _find(ledger, "We want to remind the great powers")
+    assert len(found) == 1
+    quote = found[0]
+    assert quote.speaker == "Volodymyr Zelenskiy"
+    assert "no minor incursions" in quote.text
+    small = [v for v in quote.variants if "small incursions" in v.text]
+    assert small and REWRITE in small[0].article_ids
+    assert set(quote.article_ids) == {SOURCE, REWRITE}
+
+
+def test_named_speakers(ledger: tuple[Quote, ...]) -> None:
+    def speaker_of(needle: str) -> set[str | None]:
+        return {q.speaker for q in _find(ledger, needle)}
+
+    assert speaker_of("decisive juncture") == {"Antony Blinken"}
+    assert speaker_of("cover for staging") == {"Maria Zakharova"}
+    assert speaker_of("tragic consequences") == {"Maria Zakharova"}
+    assert speaker_of("knows from long experience") == {"Jen Psaki"}
+    assert speaker_of("The situation is difficult") == {"Sergei Ryabkov"}
+    assert speaker_of("doesn’t make it any easier") == {"Sergei Ryabkov"}
+    assert speaker_of("concrete answers to our concrete proposals") == {"Sergey Lavrov"}
+    assert speaker_of("I’ve been absolutely clear") == {"Joe Biden"}
+
+
+def test_decisive_juncture_carried_by_two_outlets(ledger: tuple[Quote, ...]) -> None:
+    quote = _find(ledger, "We're at a decisive juncture")[0]
+    assert quote.text == "We're at a decisive juncture"
+    assert set(quote.article_ids) == {SOURCE, "002_2f423e9e78f9098c"}
+
+
+def test_speakers_are_entities_never_pronouns_or_outlets(ctx: StoryContext,
+                                                         ledger: tuple[Quote, ...]) -> None:
+    names = {e.name for e in extract_entities(ctx)}
+    for quote in ledger:
+        if quote.speaker is not None:
+            assert quote.speaker.lower() not in BAD_SPEAKERS
+            assert quote.speaker in names
+
+
+def test_mismatched_and_unclosed_marks(ledger: tuple[Quote, ...]) -> None:
+    assert _find(ledger, "carte blanche for a military operation")
+    assert _find(ledger, "very clear throughout")
+    crucial = _find(ledger, "We were at a crucial moment")
+    assert crucial and crucial[0].speaker == "Antony Blinken"
+    # The unclosed quote is cut before the narrative "referring to…".
+    assert "referring" not in crucial[0].text
+
+
+def test_article_ids_cover_every_wording(ledger: tuple[Quote, ...]) -> None:
+    for quote in ledger:
+        for variant in quote.variants:
+            assert set(variant.article_ids) <= set(quote.article_ids)
+
+
+def _one(text: str) -> tuple[Quote, ...]:
+    return extract_quotes(StoryContext("t", (Article(id="a", text=text),)))
+
+
+def test_pronoun_goes_to_last_named_person_of_matching_gender() -> None:
+    text = ("Kremlin spokeswoman Anna Petrova met Foreign Minister Ivan Orlov on Monday.\n"
+            "She said, “We have nothing more to add at this stage.”\n"
+            "“Talks will continue next week in Vienna,” he said.")
+    ledger = _one(text)
+    by_text = {q.text: q.speaker for q in ledger}
+    assert by_text["We have nothing more to add at this stage."] == "Anna Petrova"
+    assert by_text["Talks will continue next week in Vienna"] == "Ivan Orlov"
+
+
+def test_outlet_is_never_a_speaker_and_scare_quotes_are_dropped() -> None:
+    text = ("Officials described the plan as a “bold step” on Friday.\n"
+            "“The deal is done and signed by both sides,” according to Bloomberg.")
+    ledger = _one(text)
+    assert all(q.speaker is None for q in ledger)
+    assert not _find(ledger, "bold step")
+    assert _find(ledger, "The deal is done")
+
+
+def test_inverted_and_relative_attribution() -> None:
+    text = ("“We will not back down from this fight,” said Senator Jane Doe.\n"
+            "The remark angered Governor Tom Ridge, who wrote on Twitter: “This is a disgrace "
+            "to the state.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We will not back down from this fight"] == "Jane Doe"
+    assert by_text["This is a disgrace to the state."] == "Tom Ridge"
