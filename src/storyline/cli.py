@@ -175,6 +175,15 @@ def story(ctx: click.Context, inputs: Sequence[str], summary_words: int | None, 
     _emit(text, output)
 
 
+@cli.group("eval")
+def eval_group() -> None:
+    """Score storyline against labelled corpora (clustering, quotes, summaries)."""
+
+
+# Evaluation commands are registered below; each body is a few lines over a library function.
+# --- eval commands ---
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")

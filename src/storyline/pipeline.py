@@ -114,7 +114,8 @@ class Pipeline:
         groups: dict[str, list[str]] = defaultdict(list)
         for article_id, label in labels.items():
             groups[label].append(article_id)
-        assignments = assign_story_ids(dict(groups), previous or {})
+        dates = {a.id: a.date for a in ordered}
+        assignments = assign_story_ids(dict(groups), previous or {}, dates=dates)
         return Grouping(ordered, links, assignments)
 
     def synthesize(self, grouping: Grouping) -> list[Story]:
@@ -146,7 +147,8 @@ class Pipeline:
         ordered = tuple(sorted(articles, key=lambda a: a.id))
         links = self.linker(self.settings).fit(ordered).links_
         first = min(ordered, key=lambda a: (a.date is None, a.date or 0, a.id))
-        story_id = assign_story_ids({"all": [a.id for a in ordered]}, {})[first.id]
+        dates = {a.id: a.date for a in ordered}
+        story_id = assign_story_ids({"all": [a.id for a in ordered]}, {}, dates=dates)[first.id]
         return self.synthesizer(StoryContext(story_id, ordered, links), self.settings)
 
 

@@ -51,6 +51,8 @@ SURNAME_MATCH = 88.0
 FIRST_NAME_MATCH = 75.0
 # Longest run kept as one name; longer capitalised runs are headlines or titles of works.
 MAX_NAME_TOKENS = 6
+# A role core this far into a run still heads the name after it ("Vermont Sen. X").
+TITLE_LOOKBACK = 3
 # Acronyms are 2..6 capital letters ("AP", "NATO", "OSCE").
 ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,6}")
 
@@ -351,6 +353,14 @@ def _split_title(words: Sequence[str]) -> tuple[list[str], list[str]]:
         fold(w).rstrip(".") in _ROLE_CORES for w in words
     ):
         return list(words), []
+    # "Former Arkansas Gov. Mike Huckabee": an unknown place word before the role core.
+    cores = [i for i, w in enumerate(words[:-1]) if fold(w).rstrip(".") in _ROLE_CORES
+             and w[:1].isupper()]
+    if cores and cores[-1] <= TITLE_LOOKBACK:
+        j = cores[-1] + 1
+        while j < len(words) - 1 and _is_title_word(words[j]):
+            j += 1
+        return list(words[:j]), list(words[j:])
     return [], list(words)
 
 
