@@ -11,6 +11,7 @@ from storyline.config import Settings
 from storyline.errors import ConfigError
 from storyline.model import (
     Article,
+    Conflict,
     Entity,
     Fact,
     Link,
@@ -65,6 +66,8 @@ def _story() -> Story:
         facts=(Fact("100 troops", "quantity", ("a", "b"), 1),),
         entities=(Entity("X Y", "person", ("Y",), ("a",)),),
         timeline=(TimelineEvent("2022-01-21", "met", ("a",)),),
+        conflicts=(Conflict("troops", (Fact("100 troops", "quantity", ("a",), 1),
+                                       Fact("90 troops", "quantity", ("c",), 1))),),
     )
 
 

@@ -8,6 +8,7 @@ from storyline.config import Settings
 from storyline.errors import StorylineError
 from storyline.model import (
     Article,
+    Conflict,
     Entity,
     Fact,
     Link,
@@ -25,7 +26,7 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
-    "Article", "Entity", "Fact", "Link", "Quote", "QuoteVariant", "Settings", "Skip", "Story",
+    "Article", "Conflict", "Entity", "Fact", "Link", "Quote", "QuoteVariant", "Settings", "Skip", "Story",
     "StoryArticle", "StoryContext", "StorylineError", "SummarySentence", "TimelineEvent",
     "__version__",
 ]

@@ -172,6 +172,15 @@ class Entity:
     kind: EntityKind
     aliases: tuple[str, ...]
     article_ids: tuple[str, ...]
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Outlets disagree: facts about the same thing (``subject``) with different values."""
+
+    subject: str
+    facts: tuple[Fact, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +205,13 @@ class Story:
     facts: tuple[Fact, ...] = ()
     entities: tuple[Entity, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        def fact(f: Fact) -> dict[str, Any]:
+            return {"text": f.text, "kind": f.kind, "article_ids": list(f.article_ids),
+                    "independent_support": f.independent_support}
+
         return {
             "story_id": self.story_id,
             "headline": self.headline,
@@ -217,24 +231,26 @@ class Story:
                               for v in q.variants]}
                 for q in self.quotes
             ],
-            "facts": [
-                {"text": f.text, "kind": f.kind, "article_ids": list(f.article_ids),
-                 "independent_support": f.independent_support}
-                for f in self.facts
-            ],
+            "facts": [fact(f) for f in self.facts],
             "entities": [
                 {"name": e.name, "kind": e.kind, "aliases": list(e.aliases),
-                 "article_ids": list(e.article_ids)}
+                 "article_ids": list(e.article_ids), "confidence": round(e.confidence, 3)}
                 for e in self.entities
             ],
             "timeline": [{"date": t.date, "text": t.text, "article_ids": list(t.article_ids)}
                          for t in self.timeline],
+            "conflicts": [{"subject": c.subject, "facts": [fact(f) for f in c.facts]}
+                          for c in self.conflicts],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Story:
         def ids(item: Mapping[str, Any]) -> tuple[str, ...]:
             return tuple(item.get("article_ids", ()))
+
+        def fact(f: Mapping[str, Any]) -> Fact:
+            return Fact(f["text"], f.get("kind", "claim"), ids(f),
+                        int(f.get("independent_support", 0)))
 
         return cls(
             story_id=data["story_id"],
@@ -255,12 +271,12 @@ class Story:
                       tuple(QuoteVariant(v["text"], ids(v)) for v in q.get("variants", ())))
                 for q in data.get("quotes", ())
             ),
-            facts=tuple(Fact(f["text"], f.get("kind", "claim"), ids(f),
-                             int(f.get("independent_support", 0)))
-                        for f in data.get("facts", ())),
+            facts=tuple(fact(f) for f in data.get("facts", ())),
             entities=tuple(Entity(e["name"], e.get("kind", "other"), tuple(e.get("aliases", ())),
-                                  ids(e))
+                                  ids(e), float(e.get("confidence", 1.0)))
                            for e in data.get("entities", ())),
             timeline=tuple(TimelineEvent(t["date"], t["text"], ids(t))
                            for t in data.get("timeline", ())),
+            conflicts=tuple(Conflict(c["subject"], tuple(fact(f) for f in c.get("facts", ())))
+                            for c in data.get("conflicts", ())),
         )
