@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
-    "Article", "Conflict", "Entity", "Fact", "Link", "Quote", "QuoteVariant", "Settings", "Skip", "Story",
-    "StoryArticle", "StoryContext", "StorylineError", "SummarySentence", "TimelineEvent",
+    "Article", "Conflict", "Entity", "Fact", "Link", "Quote", "QuoteVariant", "Settings", "Skip",
+    "Story", "StoryArticle", "StoryContext", "StorylineError", "SummarySentence", "TimelineEvent",
     "__version__",
 ]
