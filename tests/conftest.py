@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.model import Article
+from storyline.model import Article, Link, StoryContext
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "geneva-2022"
@@ -44,3 +44,11 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is absent: the shared corpora are only beside the dev checkout")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_context(seed_articles: list[Article]) -> StoryContext:
+    """The seed story with its known copy graph: 001 is a spun rewrite of 000."""
+    rewrite = "001_0c9859ee3d48e6bf"
+    return StoryContext(story_id="s", articles=tuple(seed_articles),
+                        links={rewrite: Link(rewrite, "rewrite", "000_a739bb9f3244bbb2", 0.8)})

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pickle
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from storyline.cluster import StoryClusterer, assign_story_ids
+from storyline.cluster import StoryClusterer, assign_story_ids, training_pairs
+from storyline.cluster_model import FEATURE_NAMES, ClusterModel
+from storyline.errors import ConfigError
 from storyline.evaluate import clustering_scores
 from storyline.features import OnlineTfidf, entity_tokens
 from storyline.model import Article, Link, content_hash
@@ -92,15 +95,71 @@ def test_copy_joins_its_source_without_similarity(seed_articles: list[Article]) 
     assert labels[QUAKE.id] != labels[source.id]
 
 
+def _model(threshold: float = 0.5, **coef: float) -> ClusterModel:
+    """A hand-made join model: named coefficients, the rest 0."""
+    return ClusterModel(tuple(coef.get(name, 0.0) for name in FEATURE_NAMES),
+                        coef.pop("intercept", 0.0) if "intercept" in coef else -5.0, threshold)
+
+
 def test_far_apart_in_time_lowers_the_score(seed_articles: list[Article]) -> None:
     dated = [replace(a, date=datetime(2022, 1, 21, tzinfo=UTC)) for a in seed_articles]
     late = replace(dated[0], id="zz_late", date=datetime(2023, 1, 21, tzinfo=UTC))
-    # A threshold between the time-scaled and the plain score of a near copy splits it off.
-    strict = StoryClusterer(threshold=0.8).fit([dated[0], late]).labels_
+    # Joining needs both a near copy (cos_all ≈ 1) and a small day gap (time_gauss ≈ 1).
+    model = _model(cos_all=4.0, time_gauss=4.0, intercept=-6.0)
+    strict = StoryClusterer(model=model).fit([dated[0], late]).labels_
     assert strict["zz_late"] != strict[dated[0].id]
     same_day = replace(late, date=dated[0].date)
-    joined = StoryClusterer(threshold=0.8).fit([dated[0], same_day]).labels_
+    joined = StoryClusterer(model=model).fit([dated[0], same_day]).labels_
     assert joined["zz_late"] == joined[dated[0].id]
+
+
+def test_shipped_model_separates_seeds_from_an_unrelated_article(
+        seed_articles: list[Article]) -> None:
+    model = ClusterModel.default()
+    assert model.provenance.get("split", "").startswith("calibration half")
+    labels = StoryClusterer(model=model).fit([*seed_articles, QUAKE]).labels_
+    assert len({labels[a.id] for a in seed_articles}) == 1
+    assert labels[QUAKE.id] != labels[seed_articles[0].id]
+
+
+def test_model_json_round_trip_and_errors(tmp_path: Path) -> None:
+    model = ClusterModel.default()
+    path = tmp_path / "m.json"
+    model.save(path)
+    again = ClusterModel.load(path)
+    assert again.coef == pytest.approx(model.coef) and again.threshold == model.threshold
+    assert StoryClusterer(model=path).fit([QUAKE]).model_.threshold == model.threshold
+    path.write_text('{"coef": [1, 2]}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="fit-clusterer"):
+        ClusterModel.load(path)
+    with pytest.raises(ConfigError, match="does not exist"):
+        ClusterModel.load(tmp_path / "missing.json")
+
+
+def test_training_pairs_positive_is_the_gold_story() -> None:
+    articles = [
+        Article(id="1", text="obama signs budget deal congress", gold="a"),
+        Article(id="2", text="obama budget deal congress vote", gold="a"),
+        Article(id="3", text="earthquake hits peru arequipa deal", gold="b"),
+        Article(id="4", text="peru earthquake arequipa damage", gold="b"),
+    ]
+    features, labels = training_pairs(articles, negatives=1)
+    assert features.shape == (labels.size, len(FEATURE_NAMES))
+    # 2 joins its story (positive); 3 is new, its only candidate (story a, via "deal") is a
+    # negative; 4 joins story b (positive), story a is no candidate (no shared token).
+    assert labels.tolist() == [1, 0, 1]
+    cos_all = FEATURE_NAMES.index("cos_all")
+    assert features[0, cos_all] > features[1, cos_all] > 0.0
+    with pytest.raises(ValueError, match="no gold label"):
+        training_pairs([Article(id="x", text="no label")])
+
+
+def test_member_index_is_bounded() -> None:
+    articles = [Article(id=f"a{i:03d}", text=f"same story words here {i}") for i in range(30)]
+    clusterer = StoryClusterer(model=_model(0.5, cos_all=20.0, intercept=-2.0),
+                               max_members=4).fit(articles)
+    assert len(set(clusterer.labels_.values())) == 1
+    assert clusterer.members_.shape[0] == 4 and clusterer.sizes_.tolist() == [30]
 
 
 def test_active_set_is_bounded() -> None:

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from storyline.model import Article, Fact, Link, StoryContext
-from storyline.synth.facts import extract_facts, fact_conflicts, head_lemma, parse_number
+from storyline.synth.facts import (
+    conflicts,
+    extract_facts,
+    fact_conflicts,
+    head_lemma,
+    parse_number,
+)
 
 ORIGINAL = "000_a739bb9f3244bbb2"
 REWRITE = "001_0c9859ee3d48e6bf"
@@ -73,6 +79,27 @@ def test_approximations_modifiers_and_synonyms_merge() -> None:
     conflicts = fact_conflicts(facts)
     assert len(conflicts) == 1
     assert {conflicts[0][0].text, conflicts[0][1].text} == {troops[0].text, "130,000 troops"}
+
+
+def test_thousands_suffix_merges_and_conflicts_group_by_subject() -> None:
+    facts = extract_facts(_ctx(
+        "Russia has some 100K troops near the border.",
+        "About 100,000 soldiers are massed there.",
+        "Officials counted 130,000 troops on Monday.",
+        "Another outlet said 150,000 troops.",
+    ))
+    troops = [f for f in facts if f.kind == "quantity"]
+    assert [f.independent_support for f in troops] == [2, 1, 1]
+    assert troops[0].text in {"100K troops", "100,000 soldiers"}
+    grouped = conflicts(facts)
+    assert len(grouped) == 1 and grouped[0].subject == "troop"
+    assert [f.text for f in grouped[0].facts] == [troops[0].text, "130,000 troops",
+                                                  "150,000 troops"]
+    assert conflicts(extract_facts(_ctx("Four officials met 300 protesters."))) == ()
+
+
+def test_seed_story_has_no_conflicts(seed_facts: tuple[Fact, ...]) -> None:
+    assert conflicts(seed_facts) == ()
 
 
 def test_money_percent_and_number_words() -> None:

@@ -115,3 +115,31 @@ def test_inverted_and_relative_attribution() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["We will not back down from this fight"] == "Jane Doe"
     assert by_text["This is a disgrace to the state."] == "Tom Ridge"
+
+
+def test_quote_spans_carry_offsets_and_multi_paragraph_quotes() -> None:
+    from storyline.synth.entities import build_name_index
+    from storyline.synth.quotes import find_quote_spans
+
+    text = ("Governor Tom Ridge spoke on Monday. He said, “We have done the work. The state is "
+            "ready for the storm.\n"
+            "“Nobody should panic, and nobody should leave before the order comes.”\n"
+            "Breitbart News responded:\n"
+            "“This is a disgrace and everyone in the state knows it.”")
+    article = Article(id="a", text=text)
+    spans = find_quote_spans(article, build_name_index(StoryContext("t", (article,))))
+    assert len(spans) == 2
+    first, second = spans
+    assert text[first.start:first.end].startswith("We have done the work")
+    assert text[first.start:first.end].endswith("before the order comes.")
+    assert first.speaker == "Tom Ridge"
+    assert second.speaker == "Breitbart News" and second.explicit
+
+
+def test_colon_cue_bare_name_and_sentence_subject() -> None:
+    text = ("Carson did not mention his rivals, but told his supporters, “our nation is in "
+            "horrible trouble right now.”\n"
+            "More from Jones: “The partisanship of the state is only a starting point.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["our nation is in horrible trouble right now."] == "Carson"
+    assert by_text["The partisanship of the state is only a starting point."] == "Jones"

@@ -106,8 +106,22 @@ def test_geneva_meeting_on_friday(timeline: tuple[TimelineEvent, ...]) -> None:
 def test_biden_remarks_wednesday(timeline: tuple[TimelineEvent, ...]) -> None:
     remarks = _on(timeline, "2022-01-19", "Biden")
     assert remarks
-    # The rewrite's copy of the sentence is merged into the original's event.
-    assert any(e.article_ids == (ORIGINAL, REWRITE) for e in remarks)
+    # The rewrite's copy of the sentence is merged into the original's event, and so is the
+    # translated outlet's differently worded account of the same remarks.
+    assert len(remarks) == 1
+    assert remarks[0].article_ids == (ORIGINAL, REWRITE, "003_c8182ac915ccf873")
+
+
+def test_same_actors_same_day_merge_but_different_actors_do_not() -> None:
+    day = datetime(2022, 1, 21, tzinfo=UTC)
+    a = Article(id="a", date=day, text="On Friday, Blinken met Lavrov in Geneva for talks "
+                                       "on the crisis over Ukraine.")
+    b = Article(id="b", date=day, text="Blinken and Lavrov held a frank discussion in Geneva "
+                                       "about Ukraine on Friday.")
+    c = Article(id="c", date=day, text="Zakharova accused Kyiv of staging provocations in "
+                                       "Donbas on Friday.")
+    events = build_timeline(StoryContext("m", (a, b, c)))
+    assert [e.article_ids for e in events] == [("a", "b"), ("c",)]
 
 
 def test_order_texts_and_caps(timeline: tuple[TimelineEvent, ...]) -> None:

@@ -175,6 +175,25 @@ def story(ctx: click.Context, inputs: Sequence[str], summary_words: int | None, 
     _emit(text, output)
 
 
+@cli.command("explain")
+@click.argument("article_a", type=click.Path(dir_okay=False))
+@click.argument("article_b", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_context
+def explain_command(ctx: click.Context, article_a: str, article_b: str, fmt: str) -> None:
+    """Explain how similar two articles are (first article of each file): signals, shared
+    entities/numbers/dates, aligned passages and a verdict (same story / related / different)."""
+    from storyline.explain import explain_files, renderables
+
+    result, notes = explain_files(article_a, article_b, _settings(ctx))
+    if fmt == "json":
+        _emit(json.dumps({**result.to_dict(), "notes": notes}, ensure_ascii=False, indent=2)
+              + "\n", None)
+    else:
+        Console(highlight=False).print(*renderables(result, notes), sep="\n")
+
+
 @cli.group("eval")
 def eval_group() -> None:
     """Score storyline against labelled corpora (clustering, quotes, summaries)."""
@@ -182,6 +201,83 @@ def eval_group() -> None:
 
 # Evaluation commands are registered below; each body is a few lines over a library function.
 # --- eval commands ---
+
+
+@eval_group.command("clustering")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--gold-field", default="cluster", show_default=True,
+              help="Record field holding the gold story (clusterNo for MStream).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help="Cluster model file (storyline fit-clusterer); default: the packaged one.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def eval_clustering(ctx: click.Context, inputs: Sequence[str], gold_field: str,
+                    model_path: str | None, as_json: bool) -> None:
+    """Cluster labelled INPUTS and print pairwise/BCubed P/R/F1, NMI, ARI, story counts,
+    articles/s and peak memory."""
+    from storyline.evaluate import evaluate_clustering
+
+    result = evaluate_clustering(inputs, _settings(ctx), gold_field=gold_field, model=model_path)
+    _emit(result.to_json() if as_json else result.to_text(), None)
+
+
+@cli.command("fit-clusterer")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--gold-field", default="cluster", show_default=True,
+              help="Record field holding the gold story (clusterNo for MStream).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="Model file to write (JSON).")
+@click.pass_context
+def fit_clusterer_command(ctx: click.Context, inputs: Sequence[str], gold_field: str,
+                          output: str) -> None:
+    """Fit the clusterer's join model on labelled INPUTS and write it as JSON."""
+    from storyline.evaluate import fit_clusterer
+
+    model = fit_clusterer(inputs, _settings(ctx), gold_field=gold_field, output=output)
+    click.echo(f"wrote {output}: threshold {model.threshold}, fitting BCubed F1 "
+               f"{model.provenance.get('fitting_bcubed_f1')}")
+
+
+@eval_group.command("quotes")
+@click.argument("split_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--limit", type=int, default=None, help="Only the first N articles (sorted).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_quotes_command(split_dir: str, limit: int | None, as_json: bool) -> None:
+    """Quote P/R/F1 and speaker accuracy of the quote ledger vs a naive baseline on a PolNeAR
+    split directory (text/ + attributions/ BRAT files)."""
+    from storyline.eval_quotes import evaluate_quotes
+
+    result = evaluate_quotes(split_dir, limit=limit)
+    text = json.dumps(result.to_dict(), indent=2) + "\n" if as_json else result.table()
+    _emit(text, None)
+
+
+@eval_group.command("summaries")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--words", type=int, default=100, show_default=True,
+              help="Word budget; candidates and references are cut to it (DUC convention).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@click.pass_context
+def eval_summaries_command(ctx: click.Context, directory: str, words: int, as_json: bool) -> None:
+    """ROUGE-1/2/L (recall, F1) of storyline's summaries vs LEAD and LexRank baselines on
+    DIRECTORY/<cluster>/ folders of articles with references/*.txt."""
+    from storyline.eval_summaries import ROUGE_TYPES, evaluate_summaries
+
+    result = evaluate_summaries(directory, _settings(ctx, progress=False), words=words)
+    if as_json:
+        _emit(json.dumps(result.to_dict(), indent=2) + "\n", None)
+        return
+    table = Table(title=f"ROUGE ×100 at {words} words · {len(result.clusters)} clusters · "
+                        f"{result.multi_reference} over references", title_justify="left")
+    table.add_column("system")
+    for r in ROUGE_TYPES:
+        table.add_column(f"{r} R", justify="right")
+        table.add_column(f"{r} F1", justify="right")
+    for system in result.systems:
+        mean = result.mean(system)
+        table.add_row(system, *(f"{mean[f'{r}_{m}']:.2f}" for r in ROUGE_TYPES
+                                for m in ("recall", "f1")))
+    Console(highlight=False).print(table)
 
 
 def _emit(text: str, output: str | None) -> None:

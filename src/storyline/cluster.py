@@ -6,21 +6,30 @@
    dated articles (all undated: no time term at all, order by id);
 2. resolve copies: an article whose ``Link.copy_of`` chain reaches a known article (in this
    batch or seen before) joins its root's story without any similarity;
-3. vectorise the other articles into three L2-normalised hashed TF-IDF signals — body tokens,
-   title tokens, entity tokens (``features.py``) — with IDF from online document counts;
-4. score every article against every active story centroid with sparse matrix products
-   (articles × centroids), per signal the cosine to the centroid (the sum of its members'
-   vectors), mixed as a weighted mean over the signals present on both sides, times a time
-   factor ``TIME_FLOOR + (1 - TIME_FLOOR) * exp(-gap² / 2σ²)`` with ``gap`` the days between
-   the article and the story's date span and σ = ``settings.time_sigma_days``;
-5. walk the batch in order: join the best story when its score ≥ ``threshold``, else start a
-   new story. Stories started earlier in the same batch are candidates too: their dot products
-   come from the batch × batch product, updated column-wise, so no loop runs over stories;
-6. fold the batch into the centroids and retire stories not updated for
+3. vectorise the other articles into four L2-normalised hashed TF-IDF signals — body tokens,
+   title tokens, entity tokens, title + body tokens (``features.py``) — with IDF from online
+   document counts;
+4. score every article against every active story with sparse matrix products (articles ×
+   story sums, articles × stored members), giving per (article, story) pair the features of
+   ``cluster_model.FEATURE_NAMES``: a centroid cosine per signal, the best and the mean cosine
+   to the story's members, a Gaussian of the day gap, log story size and log story age;
+5. walk the batch in order: the fitted :class:`~storyline.cluster_model.ClusterModel` turns
+   each candidate's features into a join logit; the article joins the best candidate when its
+   probability reaches the model's threshold, else it starts a new story. Only stories sharing
+   at least one token with the article are candidates. Stories started earlier in the same
+   chunk are candidates too: their dot products come from the chunk × chunk product, updated
+   column-wise, so no loop runs over stories;
+6. fold the chunk into the story sums (and the first ``MAX_MEMBERS_PER_STORY`` members of
+   each story into the member index), then retire stories not updated for
    ``RETIRE_AFTER_DAYS`` days, then the least recently updated beyond ``MAX_ACTIVE_STORIES``.
 
-The label of a story is the id of its founding article; :func:`assign_story_ids` turns labels
-into stable ``story_id`` values across runs.
+Cost per article is linear in the active stories and stored members, both bounded, so a
+stream is processed in linear time and bounded memory.
+
+:func:`training_pairs` replays a labelled stream through the same code with the gold stories
+forced (teacher forcing) and returns the pair features and join labels the model is fitted on
+(``evaluate.fit_cluster_model``). The label of a story is the id of its founding article;
+:func:`assign_story_ids` turns labels into stable ``story_id`` values across runs.
 """
 
 from __future__ import annotations
@@ -29,12 +38,14 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
+from storyline.cluster_model import FEATURE_NAMES, ClusterModel, resolve_model
 from storyline.config import Settings
 from storyline.features import (
     N_FEATURES,
@@ -47,39 +58,24 @@ from storyline.model import Article, Link, content_hash
 
 log = logging.getLogger(__name__)
 
-# Join-vs-new threshold on the mixed similarity (a weighted mean of cosines in [0, 1], times
-# the time factor). Calibrated with REFINE_PASSES by bench/calibrate_cluster.py on the
-# calibration half of the MStream News clusters (body signal only: that corpus has no titles,
-# no capitals): the largest threshold within 0.005 BCubed F1 of the best (0.025 … 0.075 are
-# flat there). The seeds stay one story, apart from an unrelated one, for 0.025 … 0.275.
-# Re-run that script after changing any weight or feature rule.
-JOIN_THRESHOLD = 0.075
-# Weights of the (body, title, entity) cosines. Not calibrated (no labelled corpus with titles
-# and capitalisation is at hand): body carries the most text, titles are short but on-topic,
-# entities are the most specific. Only signals present on both sides count (weighted mean).
-SIGNAL_WEIGHTS: tuple[float, float, float] = (0.5, 0.2, 0.3)
-# Share of the content score kept however far apart in time (1.0 = time ignored). Not
-# calibrated (no dated labelled corpus at hand); chosen so a month-old story still wins when
-# the text says it is the same event (content ≥ threshold / TIME_FLOOR).
-TIME_FLOOR = 0.5
 # A story not updated for this many days (by article date) leaves the active set: about 10σ
-# at the default σ = 3 days, where the time factor is at its floor anyway.
+# at the default σ = 3 days, where the Gaussian time term is below 1e-20 anyway.
 RETIRE_AFTER_DAYS = 30.0
 # Upper bound of the active set (memory and cost per article are linear in it); beyond it the
 # least recently updated stories are retired first.
 MAX_ACTIVE_STORIES = 5_000
-# Re-assignment passes over a batch after the online walk (k-means-like: each article moves to
-# its best story, its own vector taken out of its story's sum, if that scores ≥ threshold).
-# Earlier batches are never revisited. Calibrated with the threshold (0, 1, 2 tried; 1 gains
-# ~3 BCubed F1 points over 0 on MStream, 2 adds nothing at this threshold).
-REFINE_PASSES = 1
-# Articles scored together: the batch × batch and batch × story dense blocks are this tall.
+# Members kept per story for the max-similarity feature (the founding ones). Bounds the member
+# index to MAX_ACTIVE_STORIES × this rows and the chunk × members product. Not tuned; the model
+# is fitted with the same cap, so features match between fitting and use.
+MAX_MEMBERS_PER_STORY = 16
+# Articles scored together: the chunk × chunk and chunk × story dense blocks are this tall.
 CHUNK_SIZE = 256
 
 SECONDS_PER_DAY = 86_400.0
-# Below this, a squared norm or a centroid weight is floating-point residue of a subtraction.
-NORM_EPSILON = 1e-9
-N_SIGNALS = 3
+# Signals, in the order ``_vectorise`` builds them.
+BODY, TITLE, ENTITY, ALL = range(4)
+N_SIGNALS = 4
+N_PAIR_FEATURES = len(FEATURE_NAMES)
 
 
 def _day(value: datetime | None) -> float:
@@ -119,37 +115,82 @@ def _copy_roots(batch: Sequence[Article], links: Mapping[str, Link], known: set[
     return roots
 
 
+def pair_features(dots: np.ndarray, norm2: np.ndarray, present: np.ndarray,
+                  max_all: np.ndarray, sizes: np.ndarray, day: float, spans: np.ndarray,
+                  sigma_days: float) -> np.ndarray:
+    """Features (candidates × ``FEATURE_NAMES``) of one article against candidate stories.
+
+    ``dots`` and ``norm2`` are signals × candidates (dot products of the L2-normalised article
+    vectors with the story sums, squared norms of the sums); ``present`` says which signals
+    the article has; ``max_all`` is the best member cosine per candidate; ``spans`` is
+    2 × candidates (first and last day, NaN when undated); ``day`` is the article's day.
+    """
+    n = dots.shape[1]
+    out = np.zeros((n, N_PAIR_FEATURES), dtype=np.float64)
+    for s in range(N_SIGNALS):
+        if present[s]:
+            norms = np.sqrt(norm2[s])
+            np.divide(dots[s], norms, out=out[:, s], where=norms > 0.0)
+    out[:, 4] = max_all
+    out[:, 5] = dots[ALL] / np.maximum(sizes, 1)
+    out[:, 7] = np.log1p(sizes)
+    if math.isnan(day):  # undated article: time term neutral, age unknown (0)
+        out[:, 6] = 1.0
+        return out
+    with np.errstate(invalid="ignore"):
+        gap = np.fmax(np.fmax(spans[0] - day, day - spans[1]), 0.0)
+        age = np.fmax(day - spans[0], 0.0)
+    undated = np.isnan(gap)
+    gap[undated] = 0.0
+    age[undated] = 0.0
+    out[:, 6] = np.exp(-(gap**2) / (2.0 * sigma_days**2))
+    out[:, 8] = np.log1p(age)
+    return out
+
+
 @dataclass
 class _ChunkScores:
     """Dense dot products of one chunk: with the active stories and with itself."""
 
-    story_dots: list[np.ndarray]  # per signal: chunk × (active + new-in-chunk) columns
-    self_dots: list[np.ndarray]  # per signal: chunk × chunk
+    story_dots: np.ndarray  # signals × chunk × (active + new-in-chunk)
+    self_dots: np.ndarray  # signals × chunk × chunk
+    max_all: np.ndarray  # chunk × (active + new-in-chunk): best member cosine
     present: np.ndarray  # chunk × signals, True where the article has the signal
+
+
+@dataclass
+class _Teacher:
+    """Teacher forcing for :func:`training_pairs`: gold stories decide, pairs are recorded."""
+
+    gold: Mapping[str, str]
+    negatives: int
+    story_of_gold: dict[str, str] = field(default_factory=dict)
+    features: list[np.ndarray] = field(default_factory=list)
+    labels: list[np.ndarray] = field(default_factory=list)
 
 
 class StoryClusterer:
     """Online story clustering (estimator contract; picklable; deterministic).
 
-    Learned attributes: ``labels_`` (article id → story label = founding article id) and the
-    active-story state ``story_keys_``, ``centroids_`` (one sparse matrix of summed member
-    vectors per signal), ``first_day_``, ``last_day_``, ``last_seq_``, ``vectorizers_``.
+    ``model`` is a :class:`ClusterModel`, a path to a model file, or ``None`` for the model
+    shipped in the package. Learned attributes: ``labels_`` (article id → story label =
+    founding article id) and the active-story state ``story_keys_``, ``centroids_`` (one
+    sparse matrix of summed member vectors per signal), ``members_`` / ``member_story_`` (the
+    stored member vectors, title + body signal, and their story rows), ``sizes_``,
+    ``first_day_``, ``last_day_``, ``last_seq_``, ``vectorizers_``, ``model_``.
     """
 
-    def __init__(self, settings: Settings | None = None, *, threshold: float = JOIN_THRESHOLD,
-                 weights: tuple[float, float, float] = SIGNAL_WEIGHTS,
-                 time_floor: float = TIME_FLOOR, n_features: int = N_FEATURES,
-                 max_active: int = MAX_ACTIVE_STORIES,
+    def __init__(self, settings: Settings | None = None, *,
+                 model: ClusterModel | str | Path | None = None,
+                 n_features: int = N_FEATURES, max_active: int = MAX_ACTIVE_STORIES,
                  retire_after_days: float = RETIRE_AFTER_DAYS,
-                 refine_passes: int = REFINE_PASSES) -> None:
+                 max_members: int = MAX_MEMBERS_PER_STORY) -> None:
         self.settings = settings
-        self.threshold = threshold
-        self.weights = weights
-        self.time_floor = time_floor
+        self.model = model
         self.n_features = n_features
         self.max_active = max_active
         self.retire_after_days = retire_after_days
-        self.refine_passes = refine_passes
+        self.max_members = max_members
 
     # -- public API -------------------------------------------------------------------------
     def fit(self, articles: Sequence[Article], links: Mapping[str, Link] | None = None
@@ -187,16 +228,20 @@ class StoryClusterer:
 
     # -- state ------------------------------------------------------------------------------
     def _reset(self) -> None:
+        self.model_: ClusterModel = resolve_model(self.model)
         self.labels_: dict[str, str] = {}
         self.story_keys_: list[str] = []
         self.centroids_: list[sp.csr_matrix] = [sp.csr_matrix((0, self.n_features))
                                                 for _ in range(N_SIGNALS)]
+        self.members_: sp.csr_matrix = sp.csr_matrix((0, self.n_features))
+        self.member_story_ = np.zeros(0, dtype=np.int64)
         self.first_day_ = np.zeros(0, dtype=np.float64)
         self.last_day_ = np.zeros(0, dtype=np.float64)
         self.last_seq_ = np.zeros(0, dtype=np.int64)
         self.sizes_ = np.zeros(0, dtype=np.int64)
         self.seq_: int = 0
         self.vectorizers_ = [OnlineTfidf(self.n_features) for _ in range(N_SIGNALS)]
+        self._teacher: _Teacher | None = None
 
     @property
     def sigma_days(self) -> float:
@@ -204,11 +249,15 @@ class StoryClusterer:
 
     # -- steps ------------------------------------------------------------------------------
     def _vectorise(self, articles: Sequence[Article]) -> list[sp.csr_matrix]:
-        """Three L2-normalised signals (body, title, entities); IDF counts this batch first."""
+        """Four L2-normalised signals (body, title, entities, title + body); IDF counts this
+        batch first."""
+        bodies = [body_tokens(a.text) for a in articles]
+        titles = [title_tokens(a.title) for a in articles]
         docs = [
-            [body_tokens(a.text) for a in articles],
-            [title_tokens(a.title) for a in articles],
+            bodies,
+            titles,
             [entity_tokens(f"{a.title}\n{a.text}") for a in articles],
+            [t + b for t, b in zip(titles, bodies, strict=True)],
         ]
         out = []
         for vectorizer, signal_docs in zip(self.vectorizers_, docs, strict=True):
@@ -225,96 +274,115 @@ class StoryClusterer:
             stop = min(start + CHUNK_SIZE, len(articles))
             chunk = [m[start:stop] for m in signals]
             self._assign_chunk(articles[start:stop], chunk, days[start:stop])
-        for _ in range(self.refine_passes):
-            if not self._refine(articles, signals, days):
-                break
 
     def _chunk_scores(self, chunk: list[sp.csr_matrix]) -> _ChunkScores:
         n = chunk[0].shape[0]
         active = len(self.story_keys_)
-        story_dots, self_dots = [], []
-        for matrix, centroids in zip(chunk, self.centroids_, strict=True):
-            dots = np.zeros((n, active + n), dtype=np.float64)
+        story_dots = np.zeros((N_SIGNALS, n, active + n))
+        self_dots = np.zeros((N_SIGNALS, n, n))
+        for s, (matrix, centroids) in enumerate(zip(chunk, self.centroids_, strict=True)):
             if active:
-                dots[:, :active] = (matrix @ centroids.T).toarray()
-            story_dots.append(dots)
-            self_dots.append((matrix @ matrix.T).toarray())
+                story_dots[s, :, :active] = (matrix @ centroids.T).toarray()
+            self_dots[s] = (matrix @ matrix.T).toarray()
+        max_all = np.zeros((n, active + n))
+        if self.members_.shape[0]:
+            member_dots = (chunk[ALL] @ self.members_.T).tocoo()
+            np.maximum.at(max_all, (member_dots.row, self.member_story_[member_dots.col]),
+                          member_dots.data)
         present = np.column_stack([m.getnnz(axis=1) > 0 for m in chunk])
-        return _ChunkScores(story_dots, self_dots, present)
-
-    def _mix(self, dots: Sequence[np.ndarray], norm2: Sequence[np.ndarray],
-             present: np.ndarray, days: np.ndarray, spans: np.ndarray) -> np.ndarray:
-        """Mixed scores (articles × stories) from per-signal dot products with story sums.
-
-        ``dots[s]`` and ``norm2[s]`` (squared norms of the story sums) broadcast to
-        articles × stories; ``present`` is articles × signals; ``spans`` is 2 × stories.
-        The content score is the weighted mean of the cosines over the signals present on both
-        sides; it is multiplied by the time factor.
-        """
-        shape = np.broadcast_shapes(dots[0].shape, (len(days), spans.shape[1]))
-        numerator = np.zeros(shape)
-        denominator = np.zeros(shape)
-        for s, weight in enumerate(self.weights):
-            norms = np.sqrt(np.broadcast_to(norm2[s], shape))
-            has = (norms > 0.0) & present[:, s : s + 1]
-            cosine = np.divide(np.broadcast_to(dots[s], shape), norms, out=np.zeros(shape),
-                               where=has)
-            numerator += weight * cosine
-            denominator += weight * has
-        content = np.divide(numerator, denominator, out=np.zeros(shape), where=denominator > 0)
-        mixed: np.ndarray = content * self._time_factor(days, spans)
-        return mixed
-
-    def _time_factor(self, days: np.ndarray, spans: np.ndarray) -> np.ndarray:
-        """``TIME_FLOOR + (1 - TIME_FLOOR) * gauss(gap)`` (articles × stories), ``gap`` = days
-        from the article to the story's date span; undated on either side: 1."""
-        first, last = spans[0][None, :], spans[1][None, :]
-        day = days[:, None]
-        with np.errstate(invalid="ignore"):
-            gap = np.fmax(np.fmax(first - day, day - last), 0.0)
-        gap = np.nan_to_num(gap, nan=0.0)
-        gauss = np.exp(-(gap**2) / (2.0 * self.sigma_days**2))
-        factor: np.ndarray = self.time_floor + (1.0 - self.time_floor) * gauss
-        return factor
+        return _ChunkScores(story_dots, self_dots, max_all, present)
 
     def _assign_chunk(self, articles: Sequence[Article], chunk: list[sp.csr_matrix],
                       days: np.ndarray) -> None:
-        """Walk one chunk in order; join the best story or found a new one."""
+        """Walk one chunk in order; join the best candidate story or found a new one."""
         active = len(self.story_keys_)
         n = len(articles)
         scores = self._chunk_scores(chunk)
         norm2 = np.zeros((N_SIGNALS, active + n))
         for s, centroids in enumerate(self.centroids_):
             norm2[s, :active] = np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel()
+        sizes = np.concatenate([self.sizes_, np.zeros(n, dtype=np.int64)])
+        stored = np.concatenate([np.bincount(self.member_story_, minlength=active),
+                                 np.zeros(n, dtype=np.int64)])
         # Row 0: first day, row 1: last day of each story (NaN: undated so far).
         spans = np.full((2, active + n), np.nan)
         spans[0, :active] = self.first_day_
         spans[1, :active] = self.last_day_
         keys = [*self.story_keys_]
         member_of = np.empty(n, dtype=np.int64)
+        keep_member = np.zeros(n, dtype=bool)
+        model = self.model_
+        coef = np.asarray(model.coef, dtype=np.float64)
+        cut = model.logit_threshold
         for row, article in enumerate(articles):
             n_stories = len(keys)
-            mixed = self._mix([d[row : row + 1, :n_stories] for d in scores.story_dots],
-                              [n2[None, :n_stories] for n2 in norm2], scores.present[row : row + 1],
-                              days[row : row + 1], spans[:, :n_stories])[0]
-            best = int(np.argmax(mixed)) if n_stories else -1
-            if best < 0 or mixed[best] < self.threshold:
-                best = n_stories
+            dots = scores.story_dots[:, row, :n_stories]
+            # Body and title tokens are in the title + body signal: two signals suffice.
+            candidates = np.flatnonzero((dots[ALL] > 0.0) | (dots[ENTITY] > 0.0))
+            best = n_stories
+            if self._teacher is not None:
+                best = self._teach(article.id, keys, candidates, row, scores, norm2, sizes,
+                                   days[row], spans)
+            elif candidates.size:
+                features = pair_features(dots[:, candidates], norm2[:, candidates],
+                                         scores.present[row], scores.max_all[row, candidates],
+                                         sizes[candidates], days[row], spans[:, candidates],
+                                         self.sigma_days)
+                logits = features @ coef + model.intercept
+                top = int(np.argmax(logits))
+                if logits[top] >= cut:
+                    best = int(candidates[top])
+            if best == n_stories:
                 keys.append(article.id)
             member_of[row] = best
             self.labels_[article.id] = keys[best]
-            for s in range(N_SIGNALS):
-                norm2[s, best] += (2.0 * scores.story_dots[s][row, best]
-                                   + scores.self_dots[s][row, row])
-                scores.story_dots[s][:, best] += scores.self_dots[s][:, row]
+            scores.story_dots[:, :, best] += scores.self_dots[:, :, row]
+            norm2[:, best] += (2.0 * scores.story_dots[:, row, best]
+                               - scores.self_dots[:, row, row])
+            # (story_dots[:, row, best] already includes the article's own self-dot.)
+            sizes[best] += 1
+            if stored[best] < self.max_members:
+                stored[best] += 1
+                keep_member[row] = True
+                np.maximum(scores.max_all[:, best], scores.self_dots[ALL, :, row],
+                           out=scores.max_all[:, best])
             spans[0, best] = np.fmin(spans[0, best], days[row])
             spans[1, best] = np.fmax(spans[1, best], days[row])
             self.seq_ += 1
-        self._fold_chunk(chunk, member_of, keys, spans[:, : len(keys)])
+        self._fold_chunk(chunk, member_of, keep_member, keys, spans[:, : len(keys)])
+
+    def _teach(self, article_id: str, keys: list[str], candidates: np.ndarray, row: int,
+               scores: _ChunkScores, norm2: np.ndarray, sizes: np.ndarray, day: float,
+               spans: np.ndarray) -> int:
+        """Teacher forcing: record the gold story (positive) and the ``negatives`` most
+        similar other candidates (title + body cosine); return the gold story's column."""
+        teacher = self._teacher
+        assert teacher is not None
+        n_stories = len(keys)
+        gold = teacher.gold[article_id]
+        key = teacher.story_of_gold.get(gold)
+        target = keys.index(key) if key is not None and key in keys else n_stories
+        others = candidates[candidates != target]
+        if others.size > teacher.negatives:
+            cosine = scores.story_dots[ALL, row, others] / np.sqrt(
+                np.maximum(norm2[ALL, others], 1e-12))
+            others = others[np.argsort(-cosine, kind="stable")[: teacher.negatives]]
+        chosen = np.concatenate([[target], others]) if target < n_stories else others
+        if chosen.size:
+            chosen = chosen.astype(np.int64)
+            teacher.features.append(pair_features(
+                scores.story_dots[:, row, chosen], norm2[:, chosen], scores.present[row],
+                scores.max_all[row, chosen], sizes[chosen], day, spans[:, chosen],
+                self.sigma_days))
+            teacher.labels.append((chosen == target).astype(np.int8))
+        if target == n_stories:
+            teacher.story_of_gold[gold] = article_id
+        return target
 
     def _fold_chunk(self, chunk: list[sp.csr_matrix], member_of: np.ndarray,
-                    keys: list[str], spans: np.ndarray) -> None:
-        """Add the chunk's vectors to the centroids (new stories appended as new rows)."""
+                    keep_member: np.ndarray, keys: list[str], spans: np.ndarray) -> None:
+        """Add the chunk's vectors to the story sums (new stories appended as new rows) and
+        its kept members to the member index."""
         n_stories = len(keys)
         active = len(self.story_keys_)
         membership = sp.csr_matrix(
@@ -324,6 +392,8 @@ class StoryClusterer:
             grown = sp.vstack([self.centroids_[s],
                                sp.csr_matrix((n_stories - active, self.n_features))]).tocsr()
             self.centroids_[s] = sp.csr_matrix(grown + membership @ matrix)
+        self.members_ = sp.csr_matrix(sp.vstack([self.members_, chunk[ALL][keep_member]]))
+        self.member_story_ = np.concatenate([self.member_story_, member_of[keep_member]])
         self.sizes_ = (np.concatenate([self.sizes_, np.zeros(n_stories - active, np.int64)])
                        + np.bincount(member_of, minlength=n_stories))
         touched = np.zeros(n_stories, dtype=bool)
@@ -334,68 +404,6 @@ class StoryClusterer:
         self.first_day_ = spans[0].copy()
         self.last_day_ = spans[1].copy()
         self.story_keys_ = keys
-
-    def _refine(self, articles: Sequence[Article], signals: list[sp.csr_matrix],
-                days: np.ndarray) -> int:
-        """One re-assignment pass over this batch's articles; returns how many moved."""
-        index = {key: i for i, key in enumerate(self.story_keys_)}
-        own = np.array([index[self.labels_[a.id]] for a in articles], dtype=np.int64)
-        best = own.copy()
-        norm2 = [np.asarray(c.multiply(c).sum(axis=1)).ravel() for c in self.centroids_]
-        present = np.column_stack([m.getnnz(axis=1) > 0 for m in signals])
-        spans = np.vstack([self.first_day_, self.last_day_])
-        for start in range(0, len(articles), CHUNK_SIZE):
-            rows = slice(start, min(start + CHUNK_SIZE, len(articles)))
-            best[rows] = self._best_elsewhere([m[rows] for m in signals], own[rows], norm2,
-                                              present[rows], days[rows], spans)
-        moved = np.flatnonzero(best != own)
-        if moved.size:
-            self._move(signals, moved, own[moved], best[moved])
-            for i in moved.tolist():
-                self.labels_[articles[i].id] = self.story_keys_[best[i]]
-            self._drop(self.sizes_ > 0)
-        log.debug("refinement pass moved %s of %s articles", moved.size, len(articles))
-        return int(moved.size)
-
-    def _best_elsewhere(self, rows: list[sp.csr_matrix], own: np.ndarray,
-                        norm2: list[np.ndarray], present: np.ndarray, days: np.ndarray,
-                        spans: np.ndarray) -> np.ndarray:
-        """Best story per article with its own vector taken out of its own story's sum;
-        the own story where nothing reaches the threshold."""
-        r = np.arange(len(own))
-        dots, norms = [], []
-        for matrix, centroids, squared in zip(rows, self.centroids_, norm2, strict=True):
-            dot = (matrix @ centroids.T).toarray()
-            self_dot = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
-            n2 = np.tile(squared, (len(own), 1))
-            own_dot = dot[r, own]
-            n2[r, own] = np.maximum(squared[own] - 2.0 * own_dot + self_dot, 0.0)
-            n2[n2 < NORM_EPSILON] = 0.0
-            dot[r, own] = own_dot - self_dot
-            dots.append(dot)
-            norms.append(n2)
-        mixed = self._mix(dots, norms, present, days, spans)
-        best = np.argmax(mixed, axis=1)
-        chosen: np.ndarray = np.where(mixed[r, best] >= self.threshold, best, own)
-        return chosen
-
-    def _move(self, signals: list[sp.csr_matrix], moved: np.ndarray, old: np.ndarray,
-              new: np.ndarray) -> None:
-        """Move the ``moved`` rows of ``signals`` from stories ``old`` to stories ``new``."""
-        n_stories = len(self.story_keys_)
-        shift = sp.csr_matrix(
-            (np.concatenate([np.ones(moved.size), -np.ones(moved.size)]),
-             (np.concatenate([new, old]), np.concatenate([moved, moved]))),
-            shape=(n_stories, signals[0].shape[0]))
-        for s, matrix in enumerate(signals):
-            updated = sp.csr_matrix(self.centroids_[s] + shift @ matrix)
-            updated.data[np.abs(updated.data) < NORM_EPSILON] = 0.0
-            updated.eliminate_zeros()
-            self.centroids_[s] = updated
-        self.sizes_ = (self.sizes_ + np.bincount(new, minlength=n_stories)
-                       - np.bincount(old, minlength=n_stories))
-        self.seq_ += 1
-        self.last_seq_[new] = self.seq_
 
     def _attach_copies(self, batch: Sequence[Article], days: np.ndarray,
                        roots: Mapping[str, str]) -> None:
@@ -433,10 +441,42 @@ class StoryClusterer:
         rows = np.flatnonzero(keep)
         self.story_keys_ = [self.story_keys_[i] for i in rows]
         self.centroids_ = [sp.csr_matrix(c[rows]) for c in self.centroids_]
+        new_row = np.full(keep.size, -1, dtype=np.int64)
+        new_row[rows] = np.arange(rows.size)
+        kept_members = keep[self.member_story_]
+        self.members_ = sp.csr_matrix(self.members_[np.flatnonzero(kept_members)])
+        self.member_story_ = new_row[self.member_story_[kept_members]]
         self.first_day_ = self.first_day_[rows]
         self.last_day_ = self.last_day_[rows]
         self.last_seq_ = self.last_seq_[rows]
         self.sizes_ = self.sizes_[rows]
+
+
+def training_pairs(articles: Sequence[Article], settings: Settings | None = None, *,
+                   negatives: int = 5, max_active: int = MAX_ACTIVE_STORIES
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Pair features and join labels from replaying labelled ``articles`` as a stream.
+
+    The stream is processed exactly as :meth:`StoryClusterer.partial_fit` would (same order,
+    same features), except that each article is forced into its gold story's cluster (or
+    starts it): per article, the gold story (when it already exists) is a positive pair and
+    the ``negatives`` most similar other candidates are negative pairs. Articles without a
+    gold label are not allowed (filter them first).
+    """
+    unlabelled = [a.id for a in articles if a.gold is None]
+    if unlabelled:
+        raise ValueError(f"{len(unlabelled)} articles have no gold label (e.g. "
+                         f"{unlabelled[0]}); keep only labelled articles for fitting")
+    # Any valid model: teacher forcing never consults it.
+    placeholder = ClusterModel(tuple(0.0 for _ in FEATURE_NAMES), 0.0, 0.5)
+    clusterer = StoryClusterer(settings, model=placeholder, max_active=max_active)
+    clusterer._reset()
+    teacher = _Teacher({a.id: a.gold or "" for a in articles}, negatives)
+    clusterer._teacher = teacher
+    clusterer.partial_fit(articles)
+    if not teacher.features:
+        return np.zeros((0, N_PAIR_FEATURES)), np.zeros(0, dtype=np.int8)
+    return np.vstack(teacher.features), np.concatenate(teacher.labels)
 
 
 def assign_story_ids(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from storyline.config import Settings
 from storyline.model import Story, StoryArticle, StoryContext, iso
 from storyline.synth.entities import extract_entities
-from storyline.synth.facts import extract_facts
+from storyline.synth.facts import conflicts, extract_facts
 from storyline.synth.quotes import extract_quotes
 from storyline.synth.summary import headline, summarize
 from storyline.synth.timeline import build_timeline
@@ -36,6 +36,7 @@ def synthesize(ctx: StoryContext, settings: Settings | None = None) -> Story:
     settings = settings or Settings()
     dates = sorted(a.date for a in ctx.articles if a.date is not None)
     entities = extract_entities(ctx)
+    facts = extract_facts(ctx)
     return Story(
         story_id=ctx.story_id,
         headline=headline(ctx),
@@ -45,7 +46,8 @@ def synthesize(ctx: StoryContext, settings: Settings | None = None) -> Story:
         articles=story_articles(ctx),
         summary=summarize(ctx, words=settings.summary_words),
         quotes=extract_quotes(ctx, entities),
-        facts=extract_facts(ctx),
+        facts=facts,
         entities=entities,
         timeline=build_timeline(ctx),
+        conflicts=conflicts(facts),
     )

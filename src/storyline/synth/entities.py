@@ -178,6 +178,15 @@ july august september october november december today yesterday tomorrow
 _NAME_CONNECTORS = _wordset("""
 of for de da del der van von bin al la le
 """)
+# Sentence adverbs and connectives that are capitalised only because they open a sentence
+# ("Meanwhile Rihanna, who…", "Still, Trump said…"); never the first word of a name.
+_LEAD_WORDS = _wordset("""
+meanwhile however still later instead also yet now then indeed earlier moreover furthermore
+separately previously afterward afterwards recently finally additionally overall ultimately
+notably nevertheless nonetheless similarly likewise unlike like even perhaps maybe clearly
+sadly unfortunately fortunately interestingly thus hence therefore otherwise despite although
+though because since unless whether asked speaking says said according last next tonight
+""")
 _PRONOUNS = _wordset("""
 he she they it we i you his her their its him them
 """)
@@ -193,6 +202,13 @@ describes recall recalled recalls concede conceded continue continued underscore
 underscores emphasize emphasized emphasised complain complained suggest suggested suggests call
 called calls assure assured assures mock mocked quip quipped charge charged counter countered
 repeat repeated reiterate reiterated testify testified
+remark remarked remarks comment commented comments observe observed conclude concluded joke
+joked jokes joking shout shouted shouting bark barked grouse groused yell yelled boast boasted
+brag bragged lament lamented scoff scoffed snap snapped proclaim proclaimed thunder thundered
+answer answered answers demand demanded demands question questioned muse mused tweet
+telling writing warning arguing calling insisting declaring explaining asking adding noting
+stating recalling admitting acknowledging announcing responding replying explain pointed
+told says write wrote quipping mocking predicting promising vowing urging complaining
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.
@@ -314,7 +330,8 @@ def _capitalised_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
             else:
                 break
         # Leading function words ("The", "On", "While", "After") are not part of a name.
-        while i < j and fold(tokens[i].text) in STOPWORDS | _NAME_CONNECTORS:
+        while i < j and (fold(tokens[i].text) in STOPWORDS | _NAME_CONNECTORS or (
+                tokens[i].initial and fold(tokens[i].text) in _LEAD_WORDS)):
             i += 1
         if i < j:
             yield i, j

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from storyline.model import Article, Fact, FactKind, StoryContext
+from storyline.model import Article, Conflict, Fact, FactKind, StoryContext
 from storyline.synth.dates import (
     article_reference,
     find_date_mentions,
@@ -51,7 +51,7 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 UNITS_1_9 = {"one": 1, **{k: v for k, v in SMALL_NUMBERS.items() if v < 10}}
 ARTICLE_NUMBERS = {"a dozen": 12, "a hundred": 100, "a thousand": 1000, "an": 1, "a": 1,
                    "one": 1}
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+SCALES = {"k": 1e3, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
           "m": 1e6, "bn": 1e9, "dozen": 12.0}
 # Minutes per duration unit: durations merge across "90-minute" / "an hour and a half".
 DURATION_MINUTES = {"minute": 1.0, "hour": 60.0, "day": 1440.0, "week": 10080.0,
@@ -114,6 +114,8 @@ _SPELLED_DURATION_RE = re.compile(
 _HYPHEN_MEASURE_RE = re.compile(
     rf"{_number('num')}-(?P<unit>minute|hour|day|week|month|year|decade)s?(?:-(?:long|old))?\b")
 _COUNT_RE = re.compile(rf"{_number('num')}(?:\s+(?P<scale>{_SCALE}|dozen)\b)?")
+# "100K troops", "100k troops": a thousands suffix glued to the digits.
+_K_COUNT_RE = re.compile(r"(?<![\w$€£.,/-])(?P<num>\d{1,3}(?:\.\d+)?)(?P<scale>[kK])\b")
 _NEXT_WORD = re.compile(r"[ \t]+(?P<word>[^\W_][\w'’-]*)")
 _LAST_WORDS = re.compile(r"([A-Za-z]+)[ \t]+(?:(?:roughly|some|about|around|nearly|almost|"
                          r"approximately|more than|over|up to|at least|close to|an estimated|"
@@ -218,7 +220,9 @@ def _hyphen_measures(text: str) -> Iterator[_Raw]:
 
 
 def _counts(text: str) -> Iterator[_Raw]:
-    for match in _COUNT_RE.finditer(text):
+    matches = sorted([*_K_COUNT_RE.finditer(text), *_COUNT_RE.finditer(text)],
+                     key=lambda m: m.start())
+    for match in matches:
         raw = match.group("num")
         value = parse_number(raw, match.group("scale"))
         if value is None or _is_referential(text, match.start(), raw):
@@ -369,6 +373,20 @@ def _display(mentions: list[Mention]) -> str:
 
 
 # --- conflicts ------------------------------------------------------------------------------
+def conflicts(facts: tuple[Fact, ...] | list[Fact]) -> tuple[Conflict, ...]:
+    """:func:`fact_conflicts` grouped by subject (the head noun's lemma, e.g. "troop"): each
+    conflict lists every disagreeing fact, by independent support then story order."""
+    order = {id(f): i for i, f in enumerate(facts)}
+    by_subject: dict[str, list[Fact]] = {}
+    for fact_a, fact_b in fact_conflicts(facts):
+        parsed = _parse_fact_text(fact_a)
+        subject = parsed[0] if parsed is not None else fact_a.text
+        members = by_subject.setdefault(subject, [])
+        members.extend(f for f in (fact_a, fact_b) if all(f is not m for m in members))
+    return tuple(Conflict(subject, tuple(sorted(members, key=lambda f: (
+        -f.independent_support, order[id(f)])))) for subject, members in by_subject.items())
+
+
 def fact_conflicts(facts: tuple[Fact, ...] | list[Fact]) -> list[tuple[Fact, Fact]]:
     """Pairs of quantity facts about the same head noun whose magnitudes disagree.
 

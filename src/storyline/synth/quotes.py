@@ -12,12 +12,22 @@ The cascade, in order:
    c. the nearest unclaimed speech verb before it in the same sentence (``X said he did not
       "expect…"``; ``…, saying "…"`` takes the sentence subject);
    d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``);
-   e. ``according to X``;
-   f. continuation: a quote with none of these inherits the previous quote of the paragraph.
+   e. ``according to X``; b'. a colon cue without a verb (``Michael McDonald: "…"``);
+   when the words left of a verb name nobody, the subject opening the sentence is taken
+   (``Carson did not…, but told his supporters, "…"``);
+   f. continuation: a quote with none of these inherits the previous quote of the paragraph;
+   g. across paragraphs (:func:`_across_paragraphs`): a paragraph opening with an unattributed
+      quote takes the speaker announced by a previous paragraph ending in a colon, else the
+      speaker of the previous paragraph's last quote.
    A subject phrase is resolved by :class:`~storyline.synth.entities.NameIndex` (titles stripped,
    surname → full name, unique titles such as "the US Secretary of State" → their holder);
-   "he"/"she" go to the last named person before them in the article (a woman for "she");
+   a name the entity list missed is taken as written when it is name-shaped
+   (:func:`_bare_name`); "he"/"she" go to the first gender-compatible person of the nearest
+   earlier sentence naming one, quoted passages ignored (a known woman first for "she");
    "they", outlets ("AP", "Bloomberg") and places never become speakers (``None`` instead).
+   A double quote left open at its paragraph end and resumed by the next paragraph's opening
+   mark is one multi-paragraph quote (:func:`_scan`); :func:`find_quote_spans` exposes steps 1–3
+   with character offsets (the PolNeAR evaluation scores that code path).
 3. Fragments: quotes under :data:`MIN_QUOTE_WORDS` words ("open", "minor incursion") are kept as
    partial quotes only when rules a–e name their speaker; scare quotes without a speech verb
    are dropped. So Biden's "minor incursion" survives where a sentence says Biden said it.
@@ -41,17 +51,18 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from storyline.model import Entity, Quote, QuoteVariant, StoryContext
+from storyline.model import Article, Entity, Quote, QuoteVariant, StoryContext
 from storyline.synth.entities import (
     SPEECH_VERBS,
     NameIndex,
     build_name_index,
+    is_outlet,
     is_pronoun,
     is_title_word,
 )
-from storyline.text import fold, sentence_spans, word_count
+from storyline.text import STOPWORDS, fold, sentence_spans, word_count
 
-__all__ = ["extract_quotes"]
+__all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # Quotes shorter than this are fragments (kept only with an explicit speaker, see step 3).
@@ -68,6 +79,11 @@ CONTAINS_RATIO = 95.0
 # How far (in words) an attribution may sit from the quote mark in the adjacent rules.
 MAX_SUBJECT_WORDS = 9
 
+# Longest name taken as written when the entity list does not know it ("Robert Antonacci").
+MAX_BARE_NAME_WORDS = 4
+# How many earlier sentences naming someone a pronoun looks back through (calibrated on PolNeAR
+# train: 4 covers "…," he said after a two-sentence aside; more picks up stale names).
+PRONOUN_SENTENCES = 4
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
 
@@ -94,6 +110,20 @@ further however subsequently already had has
 _DETERMINERS = _wordset("""
 the a an his her their its our my your these those such western any
 """)
+# Words that open a sentence before its subject ("But Trump said", "On Monday, Clinton told").
+_OPENERS = _wordset("""
+but and so yet still also then later meanwhile however instead earlier now asked on in at
+after before during when while monday tuesday wednesday thursday friday saturday sunday
+""")
+# Capitalised plural nouns that open sentences but name no one ("Officials said…").
+_GROUP_NOUNS = _wordset("""
+officials analysts democrats republicans experts critics officers supporters voters observers
+residents sources aides advocates protesters lawmakers leaders authorities police
+investigators prosecutors activists organizers conservatives liberals progressives people
+others many some both several witnesses delegates members staffers spokesmen
+""")
+# Quoted passages of a line (names inside them are not pronoun antecedents).
+_QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)", re.MULTILINE)
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
@@ -106,6 +136,7 @@ class _Span:
     start: int
     end: int
     outer_end: int  # just after the closing mark
+    closed: bool = True  # False: no closing mark, the span runs to a cut or the paragraph end
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +204,11 @@ def _find_spans(para: str) -> list[_Span]:
         elif kind == "d" and open_kind == "d":
             # A new opening double mark: the previous quote was never closed.
             end = min(_cut_unclosed(para, open_at + 1), i)
-            spans.append(_Span(open_at, open_at + 1, end, end))
+            spans.append(_Span(open_at, open_at + 1, end, end, closed=False))
             open_at, open_kind = i, kind
     if open_at is not None and open_kind == "d":
         end = _cut_unclosed(para, open_at + 1)
-        spans.append(_Span(open_at, open_at + 1, end, end))
+        spans.append(_Span(open_at, open_at + 1, end, end, closed=False))
     return [s for s in spans if _clean(para[s.start:s.end])]
 
 
@@ -280,26 +311,56 @@ def _verbs(para: str, start: int, end: int) -> list[tuple[str, int, int]]:
 
 
 class _Resolver:
-    """Turns a subject into a canonical speaker for one article (pronouns need its text)."""
+    """Turns a subject into a canonical speaker (pronouns need the article's text).
+
+    Keeps, per article, the text with its quoted passages blanked (names inside a quote are
+    never the antecedent of the pronoun after it) and its sentence spans; the cache lives and
+    dies with one :func:`extract_quotes` call.
+    """
 
     def __init__(self, index: NameIndex) -> None:
         self.index = index
+        self._sentences: dict[str, tuple[str, list[tuple[int, int]]]] = {}
 
-    def name(self, phrase: str) -> str | None:
+    def name(self, phrase: str, loose: bool = False) -> str | None:
+        """The person or organisation a phrase names; ``loose`` also takes an entity of kind
+        "other" (a name in subject position of a speech verb is a speaker whatever its kind)."""
         found = self.index.resolve(phrase)
-        if found is None or self.index.kind(found) not in ("person", "org"):
-            return None
-        return found
+        kinds = ("person", "org", "other") if loose else ("person", "org")
+        if found is not None and self.index.kind(found) in kinds:
+            return found
+        return _bare_name(phrase) if loose and found is None else None
+
+    def _article(self, para: _Para) -> tuple[str, list[tuple[int, int]]]:
+        if para.article_id not in self._sentences:
+            masked = _QUOTED.sub(lambda m: " " * len(m.group()), para.article_text)
+            self._sentences[para.article_id] = (masked, [
+                (s, e) for s, e, _ in sentence_spans(masked)])
+        return self._sentences[para.article_id]
 
     def pronoun(self, word: str, para: _Para, at: int) -> str | None:
+        """He/she → the first gender-compatible person named in the nearest earlier sentence
+        that names one (the subject, not the last name: "Harvey, who backed Cruz… he said").
+        "she" first looks for a known woman, then for a person of unknown gender."""
         key = fold(word).split("'")[0].split("’")[0]
         if key not in {"he", "she"}:
             return None
-        want_female = key == "she"
-        for _, name in reversed(self.index.mentions(para.article_text[:para.offset + at])):
-            gender = self.index.gender(name)
-            if (gender == "f") == want_female and (gender is not None or not want_female):
-                return name
+        masked, sentences = self._article(para)
+        pos = para.offset + at
+        by_sentence: list[list[str]] = []
+        for start, end in sentences:
+            if start >= pos:
+                break
+            names = [n for _, n in self.index.mentions(masked[start:min(end, pos)])]
+            if names:
+                by_sentence.append(names)
+        recent = by_sentence[::-1][:PRONOUN_SENTENCES]
+        passes = (("f",), ("f", None)) if key == "she" else (("m", None),)
+        for allowed in passes:
+            for names in recent:
+                fits = [n for n in names if self.index.gender(n) in allowed]
+                if fits:
+                    return fits[0]
         return None
 
     def subject(self, subject: _Subject | None, para: _Para) -> str | None:
@@ -309,7 +370,44 @@ class _Resolver:
             return self.pronoun(subject.phrase, para, subject.at)
         if fold(subject.phrase) in _NOT_SPEAKERS:
             return None
-        return self.name(subject.phrase)
+        return self.name(subject.phrase, loose=subject.kind == "name")
+
+
+def _bare_name(phrase: str) -> str | None:
+    """A subject the story's entity list missed, as written, when it is shaped like a name:
+    one to :data:`MAX_BARE_NAME_WORDS` capitalised words after any title, none of them a
+    place, a demonym, a pronoun, an outlet or an all-caps headline word."""
+    words = [w.strip(".,:;") for w in phrase.split()]
+    while words and (is_title_word(words[0]) or fold(words[0]) in _DETERMINERS):
+        words = words[1:]
+    if not 1 <= len(words) <= MAX_BARE_NAME_WORDS:
+        return None
+    if len(words) == 1 and (fold(words[0]) in _GROUP_NOUNS or fold(words[0]) in STOPWORDS):
+        return None
+    name = " ".join(words)
+    if is_outlet(name) or any(not w[:1].isupper() or is_title_word(w) or is_pronoun(w)
+                              or (w.isupper() and len(w) > 3) for w in words):
+        return None
+    return name
+
+
+def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
+                      p: _Para) -> str | None:
+    """The subject opening the sentence of a speech verb whose own left context names nobody:
+    ``Carson did not mention…, but told his supporters, "…"`` → Carson."""
+    words = _words(para[sent_start:verb_at], sent_start)
+    while words and (fold(words[0][0]) in _OPENERS or words[0][0] in {",", ":", ";"}):
+        words = words[1:]
+    if not words:
+        return None
+    if is_pronoun(words[0][0]):
+        return res.pronoun(words[0][0], p, words[0][1])
+    run: list[str] = []
+    for word, _ in words:
+        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
+            break
+        run.append(word)
+    return res.name(" ".join(run), loose=True) if run else None
 
 
 def _sentence_bounds(para: str, spans: Sequence[_Span]) -> list[int]:
@@ -378,7 +476,14 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             if adj.group(1).lower().endswith("ing"):
                 found[k] = _participle_subject(para, s_start, v0, res, p)
             else:
-                found[k] = res.subject(_subject_left(para, before_start, v0), p)
+                found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
+                    _sentence_subject(para, s_start, v0, res, p)
+            explicit[k] = found[k] is not None
+        elif before.rstrip().endswith(":"):
+            # b': a colon cue without a verb: ``Michael McDonald: "…"`` / ``More from Jones: "…"``.
+            colon = before_start + len(before.rstrip()) - 1
+            found[k] = res.subject(_subject_left(para, before_start, colon), p) or \
+                _sentence_subject(para, s_start, colon, res, p)
             explicit[k] = found[k] is not None
     # c/d/e: sentence-level fallbacks
     for k, span in enumerate(spans):
@@ -393,7 +498,8 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             if verb.endswith("ing"):
                 found[k] = _participle_subject(para, s_start, v0, res, p)
             else:
-                found[k] = res.subject(_subject_left(para, s_start, v0), p)
+                found[k] = res.subject(_subject_left(para, s_start, v0), p) or \
+                    _sentence_subject(para, s_start, v0, res, p)
             if found[k] is not None:
                 break
         if found[k] is None:
@@ -419,34 +525,139 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
 # --- 3/4. per-article quotes and unmarked rewrites --------------------------------------------
 
 
-def _paragraphs(ctx: StoryContext) -> list[_Para]:
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """One direct quote of one article, with character offsets into ``article.text``.
+
+    ``start``/``end`` cover the quoted words (marks excluded); a multi-paragraph quote spans
+    from its first paragraph to its last. ``explicit`` says the speaker came from an attribution
+    pattern (rules a–e) rather than from continuation; ``fragment`` marks a partial quote of
+    fewer than :data:`MIN_QUOTE_WORDS` words.
+    """
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    explicit: bool
+    fragment: bool
+    paragraph: int
+
+
+def _article_paras(article: Article, a_pos: int) -> list[_Para]:
     out: list[_Para] = []
-    for a_pos, article in enumerate(ctx.articles):
-        cursor = 0
-        for p_pos, line in enumerate(article.text.splitlines()):
-            offset = cursor
-            cursor += len(line) + 1
-            stripped = line.strip()
-            if stripped:
-                lead = len(line) - len(line.lstrip())
-                out.append(_Para(article.id, (a_pos, p_pos), stripped, offset + lead, article.text))
+    cursor = 0
+    for p_pos, line in enumerate(article.text.splitlines(keepends=True)):
+        offset = cursor
+        cursor += len(line)
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            out.append(_Para(article.id, (a_pos, p_pos), stripped, offset + lead, article.text))
     return out
 
 
-def _article_quotes(paras: Sequence[_Para], res: _Resolver) -> tuple[list[_Raw], dict[
+@dataclass(frozen=True, slots=True)
+class _Found:
+    para: _Para
+    span: _Span
+    speaker: str | None
+    explicit: bool
+
+
+def _continues(prev: _Found, nxt: _Found) -> bool:
+    """A quote left open at its paragraph end goes on at the next paragraph's opening mark."""
+    return (not prev.span.closed and prev.span.end >= len(prev.para.text.rstrip())
+            and nxt.span.outer_start == 0 and nxt.para.index[1] > prev.para.index[1])
+
+
+def _join(parts: Sequence[_Found]) -> QuoteSpan:
+    first, last = parts[0], parts[-1]
+    text = " ".join(_clean(f.para.text[f.span.start:f.span.end]) for f in parts)
+    named = [f for f in parts if f.explicit] or [f for f in parts if f.speaker]
+    speaker, explicit = (named[0].speaker, named[0].explicit) if named else (None, False)
+    return QuoteSpan(first.para.offset + first.span.start, last.para.offset + last.span.end,
+                     text, speaker, explicit, word_count(text) < MIN_QUOTE_WORDS,
+                     first.para.index[1])
+
+
+def _intro_speaker(p: _Para, res: _Resolver) -> str | None:
+    """The speaker announced by a paragraph ending in a colon (``Breitbart News responded:``,
+    ``Stated Stone:``, ``Michael McDonald:``) for the quote opening the next paragraph."""
+    text = p.text.rstrip()
+    sentences = list(sentence_spans(text))
+    if not sentences:
+        return None
+    start, end, _ = sentences[-1]
+    verbs = _verbs(text, start, end)
+    if verbs:
+        _, v0, v1 = verbs[-1]
+        if not _words(text[start:v0], start):
+            return res.subject(_subject_right(text, v1), p)
+        return res.subject(_subject_left(text, start, v0), p) or \
+            _sentence_subject(text, start, v0, res, p)
+    colon = end - 1
+    return res.subject(_subject_left(text, start, colon), p) or \
+        _sentence_subject(text, start, colon, res, p)
+
+
+def _kept(f: _Found) -> bool:
+    return word_count(_clean(f.para.text[f.span.start:f.span.end])) >= MIN_QUOTE_WORDS
+
+
+def _across_paragraphs(found: Sequence[_Found], paras: Sequence[_Para],
+                       res: _Resolver) -> list[_Found]:
+    """Rule g: a paragraph opening with an unattributed quote takes its speaker from a previous
+    paragraph that ends in a colon, else from the last quote of the previous paragraph (a
+    speaker's quotes often run over several paragraphs with one attribution)."""
+    previous = {p.index: paras[i - 1] for i, p in enumerate(paras) if i}
+    out: list[_Found] = []
+    for f in found:
+        prev = previous.get(f.para.index)
+        if f.speaker is None and prev is not None and (
+                f.span.outer_start == 0 or (out and out[-1].para.index == f.para.index)):
+            if out and out[-1].para.index == f.para.index:
+                f = _Found(f.para, f.span, out[-1].speaker, False)
+            elif prev.text.rstrip().endswith(":"):
+                speaker = _intro_speaker(prev, res)
+                f = _Found(f.para, f.span, speaker, speaker is not None)
+            elif out and out[-1].para.index == prev.index and out[-1].speaker and (
+                    out[-1].explicit or _kept(out[-1])):
+                f = _Found(f.para, f.span, out[-1].speaker, False)
+        out.append(f)
+    return out
+
+
+def _scan(paras: Sequence[_Para], res: _Resolver) -> tuple[list[QuoteSpan], dict[
         tuple[int, int], list[_Span]]]:
-    quotes: list[_Raw] = []
+    """Cascade steps 1–3 over one article's paragraphs: kept quotes and every span seen."""
     spans_of: dict[tuple[int, int], list[_Span]] = {}
+    found: list[_Found] = []
     for p in paras:
         spans = _find_spans(p.text)
         spans_of[p.index] = spans
         for span, (speaker, explicit) in zip(spans, _attribute(p, spans, res), strict=True):
-            text = _clean(p.text[span.start:span.end])
-            fragment = word_count(text) < MIN_QUOTE_WORDS
-            if fragment and not explicit:
-                continue  # a scare quote (cascade step 3)
-            quotes.append(_Raw(p.article_id, text, speaker, (*p.index, span.start), fragment))
-    return quotes, spans_of
+            found.append(_Found(p, span, speaker, explicit))
+    found = _across_paragraphs(found, paras, res)
+    groups: list[list[_Found]] = []
+    for f in found:
+        if groups and _continues(groups[-1][-1], f):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    quotes = [_join(g) for g in groups]
+    # A scare quote (cascade step 3): a fragment without an explicit speaker.
+    return [q for q in quotes if q.explicit or not q.fragment], spans_of
+
+
+def find_quote_spans(article: Article, index: NameIndex) -> list[QuoteSpan]:
+    """The marked direct quotes of one article with offsets and speakers (steps 1–3).
+
+    ``index`` resolves speakers (build it with :func:`build_name_index` over the article's
+    story); :func:`extract_quotes` is built on the same code path.
+    """
+    quotes, _ = _scan(_article_paras(article, 0), _Resolver(index))
+    return quotes
 
 
 def _norm(text: str) -> str:
@@ -573,8 +784,16 @@ def extract_quotes(ctx: StoryContext, entities: Sequence[Entity] | None = None) 
     """
     index = build_name_index(ctx, entities)
     res = _Resolver(index)
-    paras = _paragraphs(ctx)
-    quotes, spans_of = _article_quotes(paras, res)
+    paras: list[_Para] = []
+    spans_of: dict[tuple[int, int], list[_Span]] = {}
+    quotes: list[_Raw] = []
+    for a_pos, article in enumerate(ctx.articles):
+        article_paras = _article_paras(article, a_pos)
+        found, seen = _scan(article_paras, res)
+        paras += article_paras
+        spans_of.update(seen)
+        quotes += [_Raw(article.id, q.text, q.speaker, (a_pos, q.paragraph, q.start), q.fragment)
+                   for q in found]
     quotes += _unmarked_quotes(paras, quotes, spans_of, res)
     groups = _group(quotes)
     ledger = [(_ledger_entry(g, ctx), min(q.order for q in g)) for g in groups]

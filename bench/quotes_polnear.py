@@ -1,0 +1,37 @@
+"""Quote-ledger benchmark on PolNeAR: quote P/R/F1 and speaker accuracy, ours vs naive.
+
+Run: ``.venv/bin/python bench/quotes_polnear.py [POLNEAR_DIR]`` (about half a minute; the
+default directory is ``../shared/data/polnear``). Prints, for the dev split (the figures to
+quote) and the train split (where the rules were developed), storyline's quote ledger beside
+the naive baseline (quoted span of >= 3 words + nearest capitalised name) measured in the same
+run, the gold/overlap/speaker rules, and the published anchors as text.
+
+Same numbers as ``storyline eval quotes ../shared/data/polnear/dev``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from storyline.eval_quotes import evaluate_quotes
+
+DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[1]) if len(argv) > 1 else DEFAULT
+    if not root.is_dir():
+        sys.stderr.write(f"{root} not found: pass the PolNeAR directory (holding dev/, train/)\n")
+        return 2
+    for split in ("dev", "train"):
+        started = time.perf_counter()
+        report = evaluate_quotes(root / split)
+        sys.stdout.write(report.table())
+        sys.stdout.write(f"  ({time.perf_counter() - started:.1f} s)\n\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
