@@ -155,21 +155,26 @@ def embeddings(articles: Sequence[Article]) -> NDArray[np.float32]:
     texts = [text_of(a) for a in articles]
     keys = [content_hash("minilm", t) for t in texts]
     path = OUT / "emb-minilm.npz"
-    store: dict[str, NDArray[np.float32]] = {}
-    if path.exists():
-        with np.load(path) as data:
-            store = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    store = _load_store(path)
     missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in store}.items())
     if missing:
         from storyline.embeddings import EmbeddingEncoder
 
         fresh = EmbeddingEncoder().encode([t for _, t in missing])
+        store = {**_load_store(path), **store}  # another run may have added entries meanwhile
         store.update({k: v for (k, _), v in zip(missing, fresh, strict=True)})
         OUT.mkdir(parents=True, exist_ok=True)
         tmp = OUT / "emb-minilm.tmp.npz"
         np.savez(tmp, keys=np.array(list(store)), vectors=np.stack(list(store.values())))
         tmp.replace(path)
     return np.stack([store[k] for k in keys]).astype(np.float32)
+
+
+def _load_store(path: Path) -> dict[str, NDArray[np.float32]]:
+    if not path.exists():
+        return {}
+    with np.load(path) as data:
+        return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
 
 def warm_cache(quick: bool = False) -> None:
@@ -401,11 +406,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small subsets, < 2 min warm")
     parser.add_argument("--no-speed", action="store_true", help="skip the big-corpus section")
+    parser.add_argument("--sizes", type=int, nargs="*", default=None,
+                        help=f"big-corpus sizes (default {' '.join(map(str, SPEED_SIZES))}; "
+                             f"--quick: {' '.join(map(str, QUICK_SPEED_SIZES))})")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    print("reproduce: .venv/bin/python bench/clustering.py" + (" --quick" if args.quick else "")
-          + (" --no-speed" if args.no_speed else ""))
+    print("reproduce: .venv/bin/python bench/clustering.py " + " ".join(sys.argv[1:]))
     if not cc.MSTREAM.is_dir() or not synth.POLNEAR.is_dir():
         print("../shared/data is absent: nothing to benchmark on", file=sys.stderr)
         return 1
@@ -429,7 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                        f"{len({a.gold for a in dataset.articles})} gold stories", rows))
     if not args.no_speed:
         mvec = embeddings(cc.to_articles(cc.load_mstream("News.jsonl")))
-        print(speed(QUICK_SPEED_SIZES if args.quick else SPEED_SIZES, enc_long, mvec))
+        sizes = args.sizes or (QUICK_SPEED_SIZES if args.quick else SPEED_SIZES)
+        print(speed(sizes, enc_long, mvec))
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -116,12 +116,15 @@ def _print_run(console: Console, result: RunResult, db_url: str) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Also write a self-contained HTML report of all stories to this file.")
 @click.option("--summary-words", type=int, default=None, help="Summary length in words (100).")
+@click.option("--cluster-model", type=click.Path(dir_okay=False), default=None,
+              help="Join-decision model from `storyline fit-clusterer` (default: shipped model).")
 @click.pass_context
 def run(ctx: click.Context, inputs: Sequence[str], db_url: str | None, report_path: str | None,
-        summary_words: int | None) -> None:
+        summary_words: int | None, cluster_model: str | None) -> None:
     """Ingest INPUTS (folders, .txt/.json/.jsonl/.html/.warc files, or - for JSONL on stdin),
     link copies, cluster into stories, synthesize and store. Re-running is a no-op."""
-    settings = _settings(ctx, db_url=db_url, summary_words=summary_words)
+    settings = _settings(ctx, db_url=db_url, summary_words=summary_words,
+                         cluster_model=cluster_model)
     console = Console(highlight=False)
     with _progress(settings.progress) as progress:
         result = Pipeline(settings, progress=progress).run(

@@ -228,7 +228,8 @@ class StoryClusterer:
 
     # -- state ------------------------------------------------------------------------------
     def _reset(self) -> None:
-        self.model_: ClusterModel = resolve_model(self.model)
+        configured = self.settings.cluster_model if self.settings is not None else ""
+        self.model_: ClusterModel = resolve_model(self.model or configured or None)
         self.labels_: dict[str, str] = {}
         self.story_keys_: list[str] = []
         self.centroids_: list[sp.csr_matrix] = [sp.csr_matrix((0, self.n_features))

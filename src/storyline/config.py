@@ -34,6 +34,9 @@ class Settings:
     max_text_chars: int = 2_000_000
     # Day gap sigma of the clustering time term (DESIGN.md method notes: ~3 days).
     time_sigma_days: float = 3.0
+    # Join-decision model for the clusterer (JSON written by `storyline fit-clusterer`);
+    # empty = the model shipped in the package.
+    cluster_model: str = ""
     workers: int = 0
     scheduler: str | None = None
     progress: bool = True
