@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-embeddings bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The optional embeddings extra, tested on its own: torch's CPU wheel first (pip would
+# otherwise pull several GB of CUDA builds), then the extra, then its tests.
+test-embeddings: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[embeddings]'
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q tests/test_embeddings.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/junk_aeb.py

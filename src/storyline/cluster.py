@@ -45,7 +45,12 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from storyline.cluster_model import FEATURE_NAMES, ClusterModel, resolve_model
+from storyline.cluster_model import (
+    FEATURE_NAMES,
+    MERGE_FEATURE_NAMES,
+    ClusterModel,
+    resolve_model,
+)
 from storyline.config import Settings
 from storyline.features import (
     N_FEATURES,
@@ -160,13 +165,61 @@ class _ChunkScores:
 
 @dataclass
 class _Teacher:
-    """Teacher forcing for :func:`training_pairs`: gold stories decide, pairs are recorded."""
+    """Replay for :func:`training_pairs`: who decides, and the recorded pairs.
+
+    Without ``policy`` the gold stories decide (teacher forcing). With a ``policy`` model the
+    clusterer decides as it would at test time and every recorded candidate is labelled by
+    whether its story's majority gold story is the article's (DAgger-style: the model learns
+    on the states it produces itself, fragments included).
+    """
 
     gold: Mapping[str, str]
     negatives: int
+    policy: ClusterModel | None = None
     story_of_gold: dict[str, str] = field(default_factory=dict)
+    story_golds: dict[str, Counter[str]] = field(default_factory=dict)
     features: list[np.ndarray] = field(default_factory=list)
     labels: list[np.ndarray] = field(default_factory=list)
+
+    def majority(self, key: str) -> str:
+        """Most common gold story among a predicted story's articles (ties: smallest)."""
+        counts = self.story_golds[key]
+        top = max(counts.values())
+        return min(g for g, c in counts.items() if c == top)
+
+
+@dataclass
+class _MergeRecorder:
+    """Records story-pair merge features for :func:`merge_pairs`, labelled by whether both
+    stories' majority gold story is the same (the replay runs with a given model, so the
+    states are the clusterer's own)."""
+
+    gold: Mapping[str, str]
+    per_source: int
+    features: list[np.ndarray] = field(default_factory=list)
+    labels: list[np.ndarray] = field(default_factory=list)
+
+    def record(self, clusterer: StoryClusterer, src: np.ndarray, tgt: np.ndarray,
+               features: np.ndarray, logits: np.ndarray) -> None:
+        """Per source story: its ``per_source`` highest-scoring right and wrong targets."""
+        wanted = {clusterer.story_keys_[r] for r in np.concatenate([src, tgt])}
+        counts: dict[str, Counter[str]] = {}
+        for article_id, key in clusterer.labels_.items():
+            if key in wanted:
+                counts.setdefault(key, Counter())[self.gold[article_id]] += 1
+        majority = {key: min(c, key=lambda g: (-c[g], g)) for key, c in counts.items()}
+        keys = clusterer.story_keys_
+        right = np.array([majority[keys[a]] == majority[keys[b]] for a, b in zip(src, tgt,
+                                                                                    strict=True)])
+        keep: list[np.ndarray] = []
+        for source in np.unique(src):
+            pairs = np.flatnonzero(src == source)
+            pairs = pairs[np.argsort(-logits[pairs], kind="stable")]
+            keep += [pairs[right[pairs]][: self.per_source],
+                     pairs[~right[pairs]][: self.per_source]]
+        chosen = np.concatenate(keep)
+        self.features.append(features[chosen])
+        self.labels.append(right[chosen].astype(np.int8))
 
 
 class StoryClusterer:
@@ -243,6 +296,7 @@ class StoryClusterer:
         self.seq_: int = 0
         self.vectorizers_ = [OnlineTfidf(self.n_features) for _ in range(N_SIGNALS)]
         self._teacher: _Teacher | None = None
+        self._merge_recorder: _MergeRecorder | None = None
 
     @property
     def sigma_days(self) -> float:
@@ -271,10 +325,13 @@ class StoryClusterer:
         if not articles:
             return
         signals = self._vectorise(articles)
+        founded: dict[str, list[str]] = {}  # story founded in this batch → its articles
         for start in range(0, len(articles), CHUNK_SIZE):
             stop = min(start + CHUNK_SIZE, len(articles))
             chunk = [m[start:stop] for m in signals]
-            self._assign_chunk(articles[start:stop], chunk, days[start:stop])
+            touched = self._assign_chunk(articles[start:stop], chunk, days[start:stop], founded)
+            if self.model_.merges or self._merge_recorder is not None:
+                self._merge_fragments(touched, founded)
 
     def _chunk_scores(self, chunk: list[sp.csr_matrix]) -> _ChunkScores:
         n = chunk[0].shape[0]
@@ -294,8 +351,11 @@ class StoryClusterer:
         return _ChunkScores(story_dots, self_dots, max_all, present)
 
     def _assign_chunk(self, articles: Sequence[Article], chunk: list[sp.csr_matrix],
-                      days: np.ndarray) -> None:
-        """Walk one chunk in order; join the best candidate story or found a new one."""
+                      days: np.ndarray, founded: dict[str, list[str]]) -> np.ndarray:
+        """Walk one chunk in order; join the best candidate story or found a new one.
+
+        Returns the rows of the stories the chunk touched; ``founded`` gains the articles of
+        stories founded in this batch."""
         active = len(self.story_keys_)
         n = len(articles)
         scores = self._chunk_scores(chunk)
@@ -335,8 +395,11 @@ class StoryClusterer:
                     best = int(candidates[top])
             if best == n_stories:
                 keys.append(article.id)
+                founded[article.id] = []
             member_of[row] = best
             self.labels_[article.id] = keys[best]
+            if keys[best] in founded:
+                founded[keys[best]].append(article.id)
             scores.story_dots[:, :, best] += scores.self_dots[:, :, row]
             norm2[:, best] += (2.0 * scores.story_dots[:, row, best]
                                - scores.self_dots[:, row, row])
@@ -351,14 +414,47 @@ class StoryClusterer:
             spans[1, best] = np.fmax(spans[1, best], days[row])
             self.seq_ += 1
         self._fold_chunk(chunk, member_of, keep_member, keys, spans[:, : len(keys)])
+        return np.unique(member_of)
 
     def _teach(self, article_id: str, keys: list[str], candidates: np.ndarray, row: int,
                scores: _ChunkScores, norm2: np.ndarray, sizes: np.ndarray, day: float,
                spans: np.ndarray) -> int:
-        """Teacher forcing: record the gold story (positive) and the ``negatives`` most
-        similar other candidates (title + body cosine); return the gold story's column."""
+        """Record training pairs for one article; return the column of the story it joins
+        (``len(keys)``: a new story). Teacher forcing without a policy, else the policy."""
         teacher = self._teacher
         assert teacher is not None
+        if teacher.policy is None:
+            return self._teach_forced(teacher, article_id, keys, candidates, row, scores,
+                                      norm2, sizes, day, spans)
+        n_stories = len(keys)
+        gold = teacher.gold[article_id]
+        best = n_stories
+        if candidates.size:
+            features = pair_features(scores.story_dots[:, row, candidates], norm2[:, candidates],
+                                     scores.present[row], scores.max_all[row, candidates],
+                                     sizes[candidates], day, spans[:, candidates],
+                                     self.sigma_days)
+            logits = teacher.policy.logits(features)
+            top = int(np.argmax(logits))
+            if logits[top] >= teacher.policy.logit_threshold:
+                best = int(candidates[top])
+            right = np.array([teacher.majority(keys[c]) == gold for c in candidates])
+            # The policy's hardest cases: its highest-scoring right and wrong stories.
+            by_logit = np.argsort(-logits, kind="stable")
+            keep = np.concatenate([by_logit[right[by_logit]][: teacher.negatives],
+                                   by_logit[~right[by_logit]][: teacher.negatives]])
+            teacher.features.append(features[keep])
+            teacher.labels.append(right[keep].astype(np.int8))
+        key = keys[best] if best < n_stories else article_id
+        teacher.story_golds.setdefault(key, Counter())[gold] += 1
+        return best
+
+    def _teach_forced(self, teacher: _Teacher, article_id: str, keys: list[str],
+                      candidates: np.ndarray, row: int, scores: _ChunkScores,
+                      norm2: np.ndarray, sizes: np.ndarray, day: float, spans: np.ndarray
+                      ) -> int:
+        """Teacher forcing: record the gold story (positive) and the ``negatives`` most
+        similar other candidates (title + body cosine); return the gold story's column."""
         n_stories = len(keys)
         gold = teacher.gold[article_id]
         key = teacher.story_of_gold.get(gold)
@@ -405,6 +501,111 @@ class StoryClusterer:
         self.first_day_ = spans[0].copy()
         self.last_day_ = spans[1].copy()
         self.story_keys_ = keys
+
+    def _merge_candidates(self, sources: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Story pairs (source, target) worth scoring and their merge features.
+
+        A source is scored against every active story sharing a token with it (title + body
+        or entity signal) that is larger, or as large and founded earlier, so each pair is
+        seen once and the smaller part is the one that moves. Features: centroid cosines per
+        signal, the best member-to-member cosine, the mean pairwise cosine (average link),
+        the Gaussian of the gap between the two date spans, log sizes of both parts."""
+        active = len(self.story_keys_)
+        dots = np.stack([(c[sources] @ c.T).toarray() for c in self.centroids_])
+        norm2 = np.stack([np.asarray(c.multiply(c).sum(axis=1)).ravel()
+                          for c in self.centroids_])
+        sizes = self.sizes_.astype(np.float64)
+        larger = ((sizes[None, :] > sizes[sources, None])
+                  | ((sizes[None, :] == sizes[sources, None])
+                     & (np.arange(active)[None, :] < sources[:, None])))
+        mask = ((dots[ALL] > 0.0) | (dots[ENTITY] > 0.0)) & larger
+        src_pos, tgt = np.nonzero(mask)
+        src = sources[src_pos]
+        out = np.zeros((src.size, len(MERGE_FEATURE_NAMES)))
+        for s in range(N_SIGNALS):
+            denom = np.sqrt(norm2[s, src] * norm2[s, tgt])
+            np.divide(dots[s, src_pos, tgt], denom, out=out[:, s], where=denom > 0.0)
+        if src.size:
+            position = np.full(active, -1, dtype=np.int64)
+            position[sources] = np.arange(sources.size)
+            rows = np.flatnonzero(position[self.member_story_] >= 0)
+            best = np.zeros((sources.size, active))
+            if rows.size:
+                products = (self.members_[rows] @ self.members_.T).tocoo()
+                np.maximum.at(best, (position[self.member_story_[rows[products.row]]],
+                                     self.member_story_[products.col]), products.data)
+            out[:, 4] = best[src_pos, tgt]
+        out[:, 5] = dots[ALL, src_pos, tgt] / np.maximum(sizes[src] * sizes[tgt], 1.0)
+        with np.errstate(invalid="ignore"):
+            gap = np.fmax(np.fmax(self.first_day_[tgt] - self.last_day_[src],
+                                  self.first_day_[src] - self.last_day_[tgt]), 0.0)
+        gap[np.isnan(gap)] = 0.0  # either side undated: time term neutral
+        out[:, 6] = np.exp(-(gap**2) / (2.0 * self.sigma_days**2))
+        out[:, 7] = np.log1p(sizes[src])
+        out[:, 8] = np.log1p(sizes[tgt])
+        return src, tgt, out
+
+    def _merge_fragments(self, touched: np.ndarray, founded: dict[str, list[str]]) -> None:
+        """Fragment-merge pass after a chunk: each story the chunk touched that was founded
+        in this batch may merge into its best-scoring larger (or older) active story.
+
+        Cost is bounded by (touched stories × active stories) dense dot products per chunk,
+        and a touched story's members × all stored members; both caps are fixed."""
+        keys = self.story_keys_
+        sources = np.array([r for r in touched if keys[r] in founded], dtype=np.int64)
+        if not sources.size:
+            return
+        src, tgt, features = self._merge_candidates(sources)
+        if not src.size:
+            return
+        model = self.model_
+        logits = model.merge_logits(features) if model.merges else features[:, 3]
+        if self._merge_recorder is not None:
+            self._merge_recorder.record(self, src, tgt, features, logits)
+        if not model.merges:
+            return
+        into = np.arange(len(keys))
+        moved = np.zeros(len(keys), dtype=bool)
+        for pair in np.argsort(-logits, kind="stable"):
+            if logits[pair] < model.merge_logit_threshold:
+                break
+            source, target = int(src[pair]), int(tgt[pair])
+            while into[target] != target:
+                target = int(into[target])
+            if moved[source] or target == source:
+                continue
+            into[into == source] = target
+            moved[source] = True
+        if moved.any():
+            self._apply_merges(into, founded)
+
+    def _apply_merges(self, into: np.ndarray, founded: dict[str, list[str]]) -> None:
+        """Fold every story row into ``into[row]`` (rows that stay map to themselves): sums,
+        sizes, spans and members move; moved articles are relabelled; merged rows go."""
+        active = len(self.story_keys_)
+        moved = np.flatnonzero(into != np.arange(active))
+        for row in moved:
+            source_key, target_key = self.story_keys_[row], self.story_keys_[into[row]]
+            for article_id in founded.pop(source_key, []):
+                self.labels_[article_id] = target_key
+                if target_key in founded:
+                    founded[target_key].append(article_id)
+        fold = sp.csr_matrix((np.ones(active), (into, np.arange(active))), shape=(active, active))
+        self.centroids_ = [sp.csr_matrix(fold @ c) for c in self.centroids_]
+        self.sizes_ = np.bincount(into, weights=self.sizes_, minlength=active).astype(np.int64)
+        np.fmin.at(self.first_day_, into, self.first_day_.copy())
+        np.fmax.at(self.last_day_, into, self.last_day_.copy())
+        np.maximum.at(self.last_seq_, into, self.last_seq_.copy())
+        stories = into[self.member_story_]
+        order = np.argsort(stories, kind="stable")
+        starts = np.searchsorted(stories[order], stories[order])
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size) - starts
+        kept = np.flatnonzero(rank < self.max_members)
+        self.members_ = sp.csr_matrix(self.members_[kept])
+        self.member_story_ = stories[kept]
+        self._drop(into == np.arange(active))
 
     def _attach_copies(self, batch: Sequence[Article], days: np.ndarray,
                        roots: Mapping[str, str]) -> None:
@@ -454,30 +655,57 @@ class StoryClusterer:
 
 
 def training_pairs(articles: Sequence[Article], settings: Settings | None = None, *,
-                   negatives: int = 5, max_active: int = MAX_ACTIVE_STORIES
-                   ) -> tuple[np.ndarray, np.ndarray]:
+                   negatives: int = 5, max_active: int = MAX_ACTIVE_STORIES,
+                   policy: ClusterModel | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pair features and join labels from replaying labelled ``articles`` as a stream.
 
     The stream is processed exactly as :meth:`StoryClusterer.partial_fit` would (same order,
-    same features), except that each article is forced into its gold story's cluster (or
-    starts it): per article, the gold story (when it already exists) is a positive pair and
-    the ``negatives`` most similar other candidates are negative pairs. Articles without a
-    gold label are not allowed (filter them first).
+    same features). Without ``policy`` each article is forced into its gold story's cluster
+    (or starts it): per article, the gold story (when it already exists) is a positive pair
+    and the ``negatives`` most similar other candidates are negative pairs. With ``policy``
+    the model decides, as at test time, and per article up to ``negatives`` candidates whose
+    story's majority gold is the article's (positives) and up to ``negatives`` others
+    (negatives) are recorded, the ones the policy scores highest. Articles without a gold
+    label are not allowed (filter them first).
     """
     unlabelled = [a.id for a in articles if a.gold is None]
     if unlabelled:
         raise ValueError(f"{len(unlabelled)} articles have no gold label (e.g. "
                          f"{unlabelled[0]}); keep only labelled articles for fitting")
-    # Any valid model: teacher forcing never consults it.
+    # Teacher forcing never consults the clusterer's model; the policy is applied by _teach.
     placeholder = ClusterModel(tuple(0.0 for _ in FEATURE_NAMES), 0.0, 0.5)
-    clusterer = StoryClusterer(settings, model=placeholder, max_active=max_active)
+    clusterer = StoryClusterer(settings, model=policy or placeholder, max_active=max_active)
     clusterer._reset()
-    teacher = _Teacher({a.id: a.gold or "" for a in articles}, negatives)
+    teacher = _Teacher({a.id: a.gold or "" for a in articles}, negatives, policy)
     clusterer._teacher = teacher
     clusterer.partial_fit(articles)
     if not teacher.features:
         return np.zeros((0, N_PAIR_FEATURES)), np.zeros(0, dtype=np.int8)
     return np.vstack(teacher.features), np.concatenate(teacher.labels)
+
+
+def merge_pairs(articles: Sequence[Article], model: ClusterModel,
+                settings: Settings | None = None, *, per_source: int = 5,
+                max_active: int = MAX_ACTIVE_STORIES) -> tuple[np.ndarray, np.ndarray]:
+    """Story-pair merge features and labels from clustering labelled ``articles`` with
+    ``model`` (its join part, and its merge part when it has one, decide as at test time).
+
+    At every fragment-merge pass, per source story, up to ``per_source`` candidate stories
+    with the same majority gold story (positives) and up to ``per_source`` others
+    (negatives) are recorded: those the model's merge part scores highest (without one: the
+    highest centroid cosine)."""
+    unlabelled = [a.id for a in articles if a.gold is None]
+    if unlabelled:
+        raise ValueError(f"{len(unlabelled)} articles have no gold label (e.g. "
+                         f"{unlabelled[0]}); keep only labelled articles for fitting")
+    clusterer = StoryClusterer(settings, model=model, max_active=max_active)
+    clusterer._reset()
+    recorder = _MergeRecorder({a.id: a.gold or "" for a in articles}, per_source)
+    clusterer._merge_recorder = recorder
+    clusterer.partial_fit(articles)
+    if not recorder.features:
+        return np.zeros((0, len(MERGE_FEATURE_NAMES))), np.zeros(0, dtype=np.int8)
+    return np.vstack(recorder.features), np.concatenate(recorder.labels)
 
 
 def assign_story_ids(

@@ -17,8 +17,17 @@ story) pair, named in :data:`FEATURE_NAMES` and computed by ``cluster.py``:
 ==================  =================================================================
 
 The article joins the candidate with the highest logit when its probability reaches
-``threshold``; otherwise it starts a new story. Coefficients are stored in raw feature units
-(the standardisation used while fitting is folded in), so applying the model is one dot product.
+``threshold``; otherwise it starts a new story.
+
+An optional second logistic model, over the features of a pair of stories
+(:data:`MERGE_FEATURE_NAMES`: the same cosines between the two story centroids, the best
+member-to-member cosine, average link, the Gaussian of the gap between the two date spans and
+both sizes), drives the fragment-merge pass run after every chunk: a story founded in the
+current batch merges into a larger (or older) active story when its merge probability reaches
+``merge_threshold``. A model without ``merge_coef`` runs no merge pass.
+
+Coefficients are stored in raw feature units (the standardisation used while fitting is folded
+in), so applying either model is one dot product.
 ``provenance`` says which corpus, split and date the model was fitted on.
 
 The package ships ``data/cluster_model.json`` (see ``bench/calibrate_cluster.py``);
@@ -27,6 +36,7 @@ The package ships ``data/cluster_model.json`` (see ``bench/calibrate_cluster.py`
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping
@@ -43,19 +53,29 @@ FEATURE_NAMES: tuple[str, ...] = (
     "cos_body", "cos_title", "cos_entity", "cos_all", "max_all", "avg_all",
     "time_gauss", "log_size", "log_age",
 )
+MERGE_FEATURE_NAMES: tuple[str, ...] = (
+    "cos_body", "cos_title", "cos_entity", "cos_all", "max_all", "avg_all",
+    "time_gauss", "log_size_small", "log_size_large",
+)
 DEFAULT_MODEL_FILE = "cluster_model.json"
-FORMAT_VERSION = 1
+# 2: optional "merge" section (format 1 files still load: no merge pass).
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
 class ClusterModel:
-    """Logistic join model: ``p(join) = sigmoid(features · coef + intercept)``."""
+    """Logistic join model: ``p(join) = sigmoid(features · coef + intercept)``, plus the
+    optional story-merge model ``p(merge) = sigmoid(merge features · merge_coef +
+    merge_intercept)``."""
 
     coef: tuple[float, ...]
     intercept: float
     threshold: float
     features: tuple[str, ...] = FEATURE_NAMES
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    merge_coef: tuple[float, ...] = ()
+    merge_intercept: float = 0.0
+    merge_threshold: float = 0.5
 
     def __post_init__(self) -> None:
         if tuple(self.features) != FEATURE_NAMES:
@@ -68,6 +88,33 @@ class ClusterModel:
         if not 0.0 < self.threshold < 1.0:
             raise ConfigError(f"cluster model threshold {self.threshold} must be a probability "
                               "strictly between 0 and 1")
+        if self.merge_coef and len(self.merge_coef) != len(MERGE_FEATURE_NAMES):
+            raise ConfigError(f"cluster model has {len(self.merge_coef)} merge coefficients for "
+                              f"{len(MERGE_FEATURE_NAMES)} merge features; refit it")
+        if not 0.0 < self.merge_threshold < 1.0:
+            raise ConfigError(f"cluster model merge threshold {self.merge_threshold} must be a "
+                              "probability strictly between 0 and 1")
+
+    @property
+    def merges(self) -> bool:
+        """Whether the model has a story-merge part (else no merge pass runs)."""
+        return bool(self.merge_coef)
+
+    @property
+    def merge_logit_threshold(self) -> float:
+        return math.log(self.merge_threshold / (1.0 - self.merge_threshold))
+
+    def merge_logits(self, features: np.ndarray) -> np.ndarray:
+        """Merge logits of a (story pairs × ``MERGE_FEATURE_NAMES``) matrix."""
+        out: np.ndarray = (features @ np.asarray(self.merge_coef, dtype=np.float64)
+                           + self.merge_intercept)
+        return out
+
+    def with_merge(self, coef: tuple[float, ...], intercept: float, threshold: float
+                   ) -> ClusterModel:
+        """The same join model with another merge part (``coef=()``: none)."""
+        return dataclasses.replace(self, merge_coef=coef, merge_intercept=intercept,
+                                   merge_threshold=threshold)
 
     @property
     def logit_threshold(self) -> float:
@@ -80,29 +127,45 @@ class ClusterModel:
         return out
 
     def with_threshold(self, threshold: float) -> ClusterModel:
-        return ClusterModel(self.coef, self.intercept, threshold, self.features,
-                            {**self.provenance, "threshold_rule": "set by hand"})
+        return dataclasses.replace(self, threshold=threshold, provenance={
+            **self.provenance, "threshold_rule": "set by hand"})
 
     # -- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "kind": "logistic join model",
             "features": list(self.features),
             "coef": [round(c, 8) for c in self.coef],
             "intercept": round(self.intercept, 8),
             "threshold": round(self.threshold, 6),
-            "provenance": dict(self.provenance),
         }
+        if self.merges:
+            data["merge"] = {
+                "features": list(MERGE_FEATURE_NAMES),
+                "coef": [round(c, 8) for c in self.merge_coef],
+                "intercept": round(self.merge_intercept, 8),
+                "threshold": round(self.merge_threshold, 6),
+            }
+        data["provenance"] = dict(self.provenance)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "cluster model") -> ClusterModel:
         try:
+            merge = data.get("merge") or {}
+            if merge and tuple(merge.get("features", MERGE_FEATURE_NAMES)) != MERGE_FEATURE_NAMES:
+                raise ConfigError(f"{where}: merge features {merge['features']} differ from this "
+                                  f"version's {list(MERGE_FEATURE_NAMES)}; refit it with "
+                                  "`storyline fit-clusterer`")
             return cls(coef=tuple(float(c) for c in data["coef"]),
                        intercept=float(data["intercept"]),
                        threshold=float(data["threshold"]),
                        features=tuple(data.get("features", FEATURE_NAMES)),
-                       provenance=dict(data.get("provenance", {})))
+                       provenance=dict(data.get("provenance", {})),
+                       merge_coef=tuple(float(c) for c in merge.get("coef", ())),
+                       merge_intercept=float(merge.get("intercept", 0.0)),
+                       merge_threshold=float(merge.get("threshold", 0.5)))
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where} is not a cluster model ({exc!r}); write one with "
                               "`storyline fit-clusterer CORPUS -o model.json`") from None

@@ -209,6 +209,16 @@ answer answered answers demand demanded demands question questioned muse mused t
 telling writing warning arguing calling insisting declaring explaining asking adding noting
 stating recalling admitting acknowledging announcing responding replying explain pointed
 told says write wrote quipping mocking predicting promising vowing urging complaining
+report reports reported reporting refer refers referred referring accuse accuses accused
+accusing pledge pledges pledged pledging blast blasts blasted blasting criticize criticizes
+criticized criticizing criticise criticised praise praises praised praising denounce denounces
+denounced denouncing talked agreed echo echoes echoed echoing thank thanks thanked thanking
+chant chants chanted chanting decry decries decried decrying dub dubs dubbed dubbing cite cites
+cited citing remarking describing emailed repeating pressed bemoan bemoans bemoaned bemoaning
+conceding slam slams slammed slamming blame blames blamed blaming assert asserts asserted
+asserting boomed interjected deride derides derided deriding dismissed quoted retort retorted
+opine opined opines implored pleaded exclaimed gushed whispered screamed hailed touted
+lambasted ripped mused quipped recounted recounting explaining texted messaged
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.

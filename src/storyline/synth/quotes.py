@@ -79,6 +79,10 @@ CONTAINS_RATIO = 95.0
 # How far (in words) an attribution may sit from the quote mark in the adjacent rules.
 MAX_SUBJECT_WORDS = 9
 
+# Characters after an inverted verb searched for its subject ("said Sen. X of Y").
+RIGHT_WINDOW = 120
+# Longest stretch between a quote and its verb searched for an appositive name.
+MAX_APPOSITIVE_WORDS = 30
 # Longest name taken as written when the entity list does not know it ("Robert Antonacci").
 MAX_BARE_NAME_WORDS = 4
 # How many earlier sentences naming someone a pronoun looks back through (calibrated on PolNeAR
@@ -99,6 +103,8 @@ _OPEN_ONLY = frozenset("“„«‘‚")
 _CLOSE_ONLY = frozenset("”»")
 _OPEN_BEFORE = frozenset(" \t([{—–-/:")
 _CLOSE_AFTER = frozenset(" \t.,;:!?)]}—–-")
+# Every mark, a doubled apostrophe first: ``''`` is a double mark in the New York Times texts.
+_MARKS = re.compile("''|[\"“”„«»'‘’‚]")
 # Where an unclosed quote most likely ended: a narrative participle after a comma.
 _NARRATIVE_BREAK = re.compile(r",\s+(?:referring|according|adding|noting|citing|saying|"
                               r"speaking|writing)\b")
@@ -123,7 +129,7 @@ investigators prosecutors activists organizers conservatives liberals progressiv
 others many some both several witnesses delegates members staffers spokesmen
 """)
 # Quoted passages of a line (names inside them are not pronoun antecedents).
-_QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)", re.MULTILINE)
+_QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''.*?(?:''|$)", re.MULTILINE)
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
@@ -160,11 +166,12 @@ class _Para:
 # --- 1. spans ----------------------------------------------------------------------------------
 
 
-def _mark_role(para: str, i: int) -> str:
-    """'open', 'close' or '' (an apostrophe or a stray mark) for the mark at ``i``."""
-    char = para[i]
+def _mark_role(para: str, i: int, width: int = 1) -> str:
+    """'open', 'close' or '' (an apostrophe or a stray mark) for the mark at ``i``; a doubled
+    apostrophe (``''``, the New York Times' quote mark) has ``width`` 2 and reads as ``"``."""
+    char = '"' if width == 2 else para[i]
     prev = para[i - 1] if i > 0 else " "
-    nxt = para[i + 1] if i + 1 < len(para) else " "
+    nxt = para[i + width] if i + width < len(para) else " "
     if char in _SINGLE and prev.isalnum() and nxt.isalnum():
         return ""  # don't, Russia's
     opening = (prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) and not nxt.isspace()
@@ -185,30 +192,36 @@ def _cut_unclosed(para: str, start: int) -> int:
 
 def _find_spans(para: str) -> list[_Span]:
     """Cascade step 1: quoted spans of one paragraph."""
-    marks = [(i, "d" if c in _DOUBLE else "s", _mark_role(para, i))
-             for i, c in enumerate(para) if c in _DOUBLE or c in _SINGLE]
-    marks = [m for m in marks if m[2]]
+    marks: list[tuple[int, int, str, str]] = []  # (offset, width, kind, role)
+    for m in _MARKS.finditer(para):
+        i, width = m.start(), len(m.group())
+        kind = "d" if width == 2 or m.group() in _DOUBLE else "s"
+        role = _mark_role(para, i, width)
+        if role:
+            marks.append((i, width, kind, role))
     spans: list[_Span] = []
     open_at: int | None = None
+    open_width = 1
     open_kind = ""
-    for n, (i, kind, role) in enumerate(marks):
+    for n, (i, width, kind, role) in enumerate(marks):
         if open_at is None:
             if role == "open":
-                open_at, open_kind = i, kind
+                open_at, open_width, open_kind = i, width, kind
             continue
+        inner = open_at + open_width
         if role == "close":
-            later_double = any(k == "d" and r == "close" for _, k, r in marks[n + 1:])
+            later_double = any(k == "d" and r == "close" for _, _, k, r in marks[n + 1:])
             if kind == open_kind or kind == "d" or not later_double:
-                spans.append(_Span(open_at, open_at + 1, i, i + 1))
+                spans.append(_Span(open_at, inner, i, i + width))
                 open_at = None
         elif kind == "d" and open_kind == "d":
             # A new opening double mark: the previous quote was never closed.
-            end = min(_cut_unclosed(para, open_at + 1), i)
-            spans.append(_Span(open_at, open_at + 1, end, end, closed=False))
-            open_at, open_kind = i, kind
+            end = min(_cut_unclosed(para, inner), i)
+            spans.append(_Span(open_at, inner, end, end, closed=False))
+            open_at, open_width, open_kind = i, width, kind
     if open_at is not None and open_kind == "d":
-        end = _cut_unclosed(para, open_at + 1)
-        spans.append(_Span(open_at, open_at + 1, end, end, closed=False))
+        end = _cut_unclosed(para, open_at + open_width)
+        spans.append(_Span(open_at, open_at + open_width, end, end, closed=False))
     return [s for s in spans if _clean(para[s.start:s.end])]
 
 
@@ -271,7 +284,8 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
 
 def _subject_right(para: str, start: int) -> _Subject | None:
     """Inverted attribution right after a verb: ``said Blinken`` / ``said the US Secretary…``."""
-    words = _words(para[start:start + 120], start)
+    window = para[start:start + RIGHT_WINDOW].split("(")[0]  # "Sen. X (D-Conn.)"
+    words = _words(window, start)
     run: list[tuple[str, int]] = []
     for word, pos in words:
         if not run and fold(word) == "the":
@@ -279,7 +293,8 @@ def _subject_right(para: str, start: int) -> _Subject | None:
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.append((word.rstrip("."), pos))
-        if word.endswith(".") and len(word) > 3 and not word[:-1].isupper():
+        if (word.endswith(".") and len(word) > 3 and not word[:-1].isupper()
+                and not is_title_word(word)):
             break
     if not run:
         if words and is_pronoun(words[0][0]):
@@ -288,6 +303,25 @@ def _subject_right(para: str, start: int) -> _Subject | None:
     phrase = " ".join(w for w, _ in run)
     kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
     return _Subject(kind, phrase, run[0][1])
+
+
+def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
+    """A name set off by commas between a quote and its verb: ``"…," Jeb Bush, the former
+    Florida governor, said`` / ``"…," the assailant, John McGraw, told``: the first
+    comma-separated chunk that is a capitalised name (a title before it allowed)."""
+    text = para[start:verb_at]
+    if "," not in text or len(text.split()) > MAX_APPOSITIVE_WORDS:
+        return None
+    pos = start
+    for chunk in re.split(r"([,(])", text):
+        words = chunk.split()
+        while words and fold(words[0]) in _DETERMINERS:
+            words = words[1:]
+        if (1 <= len(words) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) for w in words)
+                and any(w[:1].isupper() and not is_title_word(w) for w in words)):
+            return _Subject("name", " ".join(words), pos + chunk.index(words[0]))
+        pos += len(chunk)
+    return None
 
 
 def _verbs(para: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -459,7 +493,7 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
                                                        or fold(w) in _ADVERBS for w, _ in gap):
                 subj = _subject_left(para, span.outer_end, v0)
             else:
-                subj = None
+                subj = _appositive_subject(para, span.outer_end, v0)
             if subj is not None:
                 claimed.add(v0)
                 found[k] = res.subject(subj, p)
