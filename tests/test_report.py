@@ -121,3 +121,11 @@ def test_conflicts_confidence_and_chart() -> None:
 def test_seed_page_has_chart_and_sentences(page: str) -> None:
     assert "<svg" in page
     assert re.search(r'<span id="s_seed-000_a739bb9f3244bbb2-s0">', page)
+
+
+def test_variant_label_tells_partial_from_altered() -> None:
+    from storyline.report import variant_label
+
+    assert variant_label("We're at a decisive juncture", "decisive juncture") == "partial quote"
+    assert variant_label("there are no minor incursions", "there are no small incursions") == (
+        "altered wording")

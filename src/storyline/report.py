@@ -298,13 +298,22 @@ def to_markdown(stories: Sequence[Story]) -> str:
     return head + "\n".join(story_markdown(s) for s in stories)
 
 
+def variant_label(canonical: str, variant: str) -> str:
+    """"partial" when an outlet quoted only a piece of the canonical wording, else "altered"."""
+    inner, outer = (tokens(variant), tokens(canonical))
+    text, whole = " ".join(inner), " ".join(outer)
+    return "partial quote" if text and text in whole else "altered wording"
+
+
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("storyline", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["variant_label"] = variant_label
+    return env
 
 
 def to_html(stories: Sequence[Story], texts: dict[str, str] | None = None,
