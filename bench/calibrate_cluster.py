@@ -1,12 +1,16 @@
 """Fit the clusterer's join model on MStream News, report on held-out clusters.
 
 Protocol (honest split): the 152 gold clusters of ``../shared/data/googlenews-mstream/News.jsonl``
-are split in two halves by a hash of the cluster number (``in_calibration_half``). The join
-model shipped as ``src/storyline/data/cluster_model.json`` is fitted on the *calibration* half
-only (``evaluate.fit_cluster_model``: teacher-forced pair features → logistic regression →
-join-probability threshold with the best BCubed F1 on that half); the baseline's distance
-threshold is chosen the same way. Every figure printed for the *held-out* half uses those
-values unchanged, in id order (News.jsonl is shuffled) and in the stream order of News-T.jsonl.
+are split in two halves by a hash of the cluster number (``in_calibration_half``). The model
+shipped as ``src/storyline/data/cluster_model.json`` is fitted on the *calibration* half only,
+which is split again by another hash (``in_fitting_quarter``): its join and merge coefficients
+are fitted on the fitting quarter, in both the id order of News.jsonl and the stream order of
+News-T.jsonl (``evaluate.fit_cluster_model``: teacher-forced pair features → join logistic
+regression; story pairs from replaying with it → merge logistic regression), and the join and
+merge thresholds are those with the best BCubed F1, averaged over both orders, on the
+validation quarter. The baseline's distance threshold is chosen on the calibration half. Every
+figure printed for the *held-out* half uses those values unchanged, in id order (News.jsonl is
+shuffled) and in the stream order of News-T.jsonl.
 Baseline: TF-IDF + AgglomerativeClustering (average linkage, cosine distance), same run.
 The five seed articles are checked too (one story; one more for an unrelated article).
 
@@ -78,6 +82,11 @@ def load_mstream(name: str) -> list[tuple[str, str, str]]:
 
 def in_calibration_half(cluster: str) -> bool:
     return int(content_hash("mstream-split", cluster), 16) % 2 == 0
+
+
+def in_fitting_quarter(cluster: str) -> bool:
+    """Calibration clusters used to fit coefficients (the others choose thresholds)."""
+    return int(content_hash("mstream-inner", cluster), 16) % 2 == 0
 
 
 def to_articles(rows: Sequence[tuple[str, str, str]], stream_order: bool = False
@@ -172,7 +181,8 @@ def main() -> int:
         print(f"{MSTREAM} is absent: nothing to fit on", file=sys.stderr)
         return 1
     rows = load_mstream("News.jsonl")
-    calibration = to_articles([r for r in rows if in_calibration_half(r[2])])
+    calibration_rows = [r for r in rows if in_calibration_half(r[2])]
+    calibration = to_articles(calibration_rows)
     held_out = to_articles([r for r in rows if not in_calibration_half(r[2])])
     stream_rows = [r for r in load_mstream("News-T.jsonl") if not in_calibration_half(r[2])]
     held_out_stream = to_articles(stream_rows, stream_order=True)
@@ -181,24 +191,35 @@ def main() -> int:
     print(f"MStream News: {len(rows)} articles; calibration half {len(calibration)} articles / "
           f"{n_cal} clusters; held-out half {len(held_out)} articles / {n_held} clusters")
 
-    print("\n[calibration half] fit the join model, sweep its threshold")
-    model, sweep = fit_cluster_model(calibration, provenance={
-        "corpus": "MStream News.jsonl (jackyin12/MStream @ ac89407), id order",
+    cal_stream = [r for r in load_mstream("News-T.jsonl") if in_calibration_half(r[2])]
+    fitting = [to_articles([r for r in rows_ if in_fitting_quarter(r[2]) == part], order)
+               for part in (True, False)
+               for rows_, order in ((calibration_rows, False), (cal_stream, True))]
+    print("\n[calibration half] fit join + merge models on the fitting quarter (News and "
+          "News-T order), sweep thresholds on the validation quarter (mean of both orders)")
+    model, sweep = fit_cluster_model(fitting[0], orderings=[fitting[1]],
+                                     validation=fitting[2:], provenance={
+        "corpus": "MStream News.jsonl and News-T.jsonl (jackyin12/MStream @ ac89407)",
         "gold_field": "clusterNo",
         "split": "calibration half: clusters with int(content_hash('mstream-split', "
-                 "clusterNo), 16) % 2 == 0",
+                 "clusterNo), 16) % 2 == 0; coefficients fitted on its clusters with "
+                 "int(content_hash('mstream-inner', clusterNo), 16) % 2 == 0 (id order and "
+                 "News-T stream order), thresholds chosen on the other calibration clusters",
         "made_by": "bench/calibrate_cluster.py --write-model"})
     for r in sweep:
-        print(row(f"  threshold={r['threshold']}", r, 0.0))
-    print("coefficients:", {n: round(c, 3) for n, c in zip(model.features, model.coef,
-                                                            strict=True)},
-          f"intercept {model.intercept:.3f}; chosen threshold {model.threshold}")
+        print(row(f"  join={r['threshold']} merge={r['merge_threshold'] or 'off'}", r, 0.0))
+    print("join coefficients:", {n: round(c, 3) for n, c in zip(model.features, model.coef,
+                                                                 strict=True)},
+          f"intercept {model.intercept:.3f}; threshold {model.threshold}")
+    print("merge coefficients:", [round(c, 3) for c in model.merge_coef],
+          f"intercept {model.merge_intercept:.3f}; threshold "
+          f"{model.merge_threshold if model.merges else 'off'}")
     shipped = ClusterModel.default() if MODEL_FILE.exists() else None
     if "--write-model" in sys.argv:
         model.save(MODEL_FILE)
         print(f"wrote {MODEL_FILE}")
-    elif shipped is not None and (shipped.coef, shipped.threshold) != (model.coef,
-                                                                       model.threshold):
+    elif shipped is not None and shipped.to_dict() | {"provenance": {}} != (
+            model.to_dict() | {"provenance": {}}):
         print("NOTE: the packaged model differs from this fit (run with --write-model)")
 
     print("\n[calibration half] baseline TF-IDF + agglomerative (average, cosine)")

@@ -28,8 +28,9 @@ SEED_JUNK = ("16.5 C", "sâmbătă", "No menu items", "source site-34", "Be the 
 # Pinned floor of the gate (benchmark metric over tests/fixtures/clean_gate.json). Measured 1.000
 # when written; a floor only moves up.
 GATE_F1_FLOOR = 0.95
-# Pinned floor of the slow AEB test (report half, held out from calibration). Measured 0.882.
-AEB_F1_FLOOR = 0.87
+# Pinned floor of the slow AEB test (report half, held out from calibration). Measured 0.895
+# with the page-context line model (0.882 before); a floor only moves up.
+AEB_F1_FLOOR = 0.885
 
 
 @pytest.fixture(scope="module")

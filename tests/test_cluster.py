@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -9,8 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from storyline.cluster import StoryClusterer, assign_story_ids, training_pairs
-from storyline.cluster_model import FEATURE_NAMES, ClusterModel
+from storyline.cluster import (
+    StoryClusterer,
+    assign_story_ids,
+    merge_pairs,
+    training_pairs,
+)
+from storyline.cluster_model import FEATURE_NAMES, MERGE_FEATURE_NAMES, ClusterModel
 from storyline.errors import ConfigError
 from storyline.evaluate import clustering_scores
 from storyline.features import OnlineTfidf, entity_tokens
@@ -249,3 +255,52 @@ def test_scores_hand_case() -> None:
 def test_scores_need_shared_ids() -> None:
     with pytest.raises(ValueError, match="share no article id"):
         clustering_scores({"1": "x"}, {"2": "y"})
+
+
+def test_merge_pass_joins_fragments_into_the_older_story() -> None:
+    articles = [
+        Article(id="1", text="obama signs budget deal congress"),
+        Article(id="2", text="obama budget deal senate vote"),
+        Article(id="3", text="earthquake hits peru arequipa"),
+    ]
+    # The join model only takes near copies; the merge model takes any shared topic.
+    strict = _model(0.5, cos_all=20.0, intercept=-19.0)
+    split = StoryClusterer(model=strict).fit(articles).labels_
+    assert len(set(split.values())) == 3
+    merging = strict.with_merge(tuple(20.0 if name == "cos_all" else 0.0
+                                      for name in MERGE_FEATURE_NAMES), -4.0, 0.5)
+    clusterer = StoryClusterer(model=merging).fit(articles)
+    labels = clusterer.labels_
+    assert labels == {"1": "1", "2": "1", "3": "3"}
+    assert sorted(clusterer.story_keys_) == ["1", "3"]
+    assert clusterer.sizes_.tolist() == [2, 1]
+    assert clusterer.members_.shape[0] == 3
+    assert pickle.loads(pickle.dumps(clusterer)).labels_ == labels
+
+
+def test_model_with_merge_part_round_trips_and_old_format_loads(tmp_path: Path) -> None:
+    model = _model(0.3, cos_all=5.0).with_merge(tuple(float(i) for i in range(9)), -1.0, 0.7)
+    path = tmp_path / "m.json"
+    model.save(path)
+    again = ClusterModel.load(path)
+    assert again.merges and again.merge_coef == model.merge_coef
+    assert again.merge_threshold == 0.7
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["merge"]
+    data["format"] = 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert not ClusterModel.load(path).merges
+    with pytest.raises(ConfigError, match="merge"):
+        model.with_merge((1.0, 2.0), 0.0, 0.5)
+
+
+def test_merge_pairs_label_story_pairs_by_majority_gold() -> None:
+    articles = [
+        Article(id="1", text="obama signs budget deal congress", gold="a"),
+        Article(id="2", text="obama budget deal senate vote", gold="a"),
+        Article(id="3", text="earthquake hits peru deal arequipa", gold="b"),
+    ]
+    features, labels = merge_pairs(articles, _model(0.5, cos_all=20.0, intercept=-19.0))
+    assert features.shape == (labels.size, len(MERGE_FEATURE_NAMES))
+    # Story 2 vs story 1 (same gold) is positive; story 3 vs either is negative.
+    assert 1 in labels.tolist() and 0 in labels.tolist()

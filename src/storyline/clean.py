@@ -13,9 +13,13 @@ Cascade of :func:`clean_article` (each step a small function below, in this orde
    leading junk, an optional title line, an optional ``YYYYMMDD`` date line, an optional URL line.
 4. :func:`model_keep_mask` — a learned line filter for texts of at least
    :data:`MIN_LINES_FOR_MODEL` lines: two logistic passes over per-line features (length,
-   punctuation, stopwords, position, neighbouring lines; the second pass also sees the first
-   pass's verdict on the neighbours), coefficients shipped in ``storyline/data/junk_lines.json``
-   and calibrated by ``bench/junk_aeb.py --calibrate`` on one half of the AEB pages.
+   punctuation, stopwords, position, neighbouring lines, the main prose block) and page-context
+   features read from the whole dump, rule junk included (junk runs around a line, comment
+   headings and bylines, "Related"/"Share" boundaries before it); the second pass also sees the
+   first pass's verdict on the neighbours. Coefficients are shipped in
+   ``storyline/data/junk_lines.json`` and calibrated by ``bench/junk_aeb.py --calibrate`` on one
+   half of the AEB pages (features chosen by grouped cross-validation inside that half:
+   ``bench/junk_aeb.py --cv``).
 5. limits — empty text → :class:`Skip`; more than ``settings.max_text_chars`` → :class:`Skip`.
 6. ``lang`` via :func:`storyline.lang.detect_language` when the reader left it empty.
 
@@ -114,6 +118,20 @@ _SOFT_JUNK = re.compile(
     r"comment|comments|cookie|cookies|login|sign in|sign up|advert\w*|copyright|rights reserved|"
     r"click|download|app|podcast|read more|related|privacy|terms)\b|©", re.IGNORECASE)
 _QUOTE_CHARS = frozenset("\"“”«»„")
+# Context cues for the line model, looked for in the whole dump (rule junk included).
+# A short comment-section heading ("Comments", "12 Kommentare", "Leave a Reply"), several languages.
+_COMMENT_HEADING = re.compile(
+    r"\b(?:comments?|kommentare?|comentarios?|commentaires?|commenti|komentar|reac(?:tions|ties)|"
+    r"repl(?:y|ies)|responses?|discussion|leave a reply|antworten)\b", re.IGNORECASE)
+# A comment's byline ("Milan on September 12, 2018 at 4:47 pm said:").
+_COMMENT_BYLINE = re.compile(
+    r"(?:\b(?:said|says|wrote|schreibt|dice|disse|a écrit)\s*:?\s*$)|"
+    r"\b\d{1,2}:\d{2}\s*(?:am|pm)\b|\bat \d{1,2}:\d{2}\b", re.IGNORECASE)
+# Rule-junk lines that usually close an article body (related links, share bar, tags, comments).
+_BOUNDARY = re.compile(
+    r"^(?:related|read (?:more|next|also)|more (?:from|on|stories)|share|tags?|filed under|"
+    r"recommended|trending|most (?:read|popular)|you may also like|see also|also read|"
+    r"advertisement|comments?|leave a)", re.IGNORECASE)
 
 
 # --- 1. normalise ---------------------------------------------------------------------------
@@ -229,12 +247,22 @@ FEATURE_NAMES: tuple[str, ...] = (
     "log_words_prev", "log_words_next", "inside_prose_span",
     "in_main_block_tight", "in_main_block_loose", "log_distance_to_main_block",
     "main_block_share",
+    # Context from the whole dump, rule junk included (step 2 drops those lines, but where they
+    # stand says where the body ends: "Comments", "Related", "Share" runs).
+    "log_junk_before", "log_junk_after", "junk_window_3", "junk_window_10",
+    "after_comment_heading", "comment_byline_window_3", "comment_byline",
+    "boundary_share_before", "log_boundaries_before",
+    "in_page_block_tight", "log_distance_to_page_block_tight",
+    "in_page_block_loose", "log_distance_to_page_block_loose",
 )
 CONTEXT_FEATURE_NAMES: tuple[str, ...] = (
     "p_prev", "p_next", "p_window_2", "p_window_5", "p_window_15", "p_self",
 )
 # A "prose" line for the context features: the benchmark's simple anchor rule.
 PROSE_MIN_WORDS = 10
+# Headings and bylines of comments are short; longer lines are body text that mentions them.
+COMMENT_HEADING_MAX_WORDS = 6
+COMMENT_BYLINE_MAX_WORDS = 15
 # Main block = the run of lines with the largest sum of (prose words − penalty per other line).
 # Two penalties (tight: a few short lines break the run; loose: only long junk runs do), chosen
 # as round numbers near the median prose-line length (≈ 25 words) — not tuned on AEB.
@@ -295,8 +323,68 @@ def default_line_model() -> LineModel | None:
     return LineModel.from_dict(json.loads(text))
 
 
-def line_features(lines: Sequence[str]) -> list[list[float]]:
-    """Per-line features of the first pass (see :data:`FEATURE_NAMES`)."""
+def line_features(page: Sequence[str], junk: Sequence[bool] | None = None
+                  ) -> list[list[float]]:
+    """First-pass features (see :data:`FEATURE_NAMES`) of the lines of ``page`` that are not
+    ``junk`` (rule junk, step 2; default: none) — the junk lines only serve as context."""
+    junk = [False] * len(page) if junk is None else junk
+    lines = [line for line, j in zip(page, junk, strict=True) if not j]
+    rows = _candidate_features(lines)
+    for row, extra in zip(rows, _page_context_features(page, junk), strict=True):
+        row.extend(extra)
+    return rows
+
+
+def _page_context_features(page: Sequence[str], junk: Sequence[bool]) -> list[list[float]]:
+    """The page-context features of the candidate lines, computed over the whole dump."""
+    import numpy as np
+
+    n = len(page)
+    is_junk = np.asarray(junk, dtype=bool)
+    cand = np.flatnonzero(~is_junk)
+    if not len(cand):
+        return []
+    counts = np.array([len(words_of(line)) for line in page], dtype=float)
+    sentence = np.array([ends_like_sentence(line) for line in page], dtype=bool)
+    prose_words = np.where((counts >= PROSE_MIN_WORDS) & sentence & ~is_junk, counts, 0.0)
+    heading = np.array([c <= COMMENT_HEADING_MAX_WORDS and bool(_COMMENT_HEADING.search(line))
+                        for c, line in zip(counts, page, strict=True)], dtype=float)
+    byline = np.array([c <= COMMENT_BYLINE_MAX_WORDS and bool(_COMMENT_BYLINE.search(line))
+                       for c, line in zip(counts, page, strict=True)], dtype=float)
+    boundary = np.array([j and bool(_BOUNDARY.match(line))
+                         for j, line in zip(junk, page, strict=True)], dtype=float)
+    index = np.arange(n)
+    previous = np.concatenate([[-1], cand[:-1]])
+    following = np.concatenate([cand[1:], [n]])
+    comment_starts = np.flatnonzero((heading > 0) & (np.cumsum(prose_words) > 0))
+    after_comments = (index > comment_starts[0]) if len(comment_starts) else np.zeros(n, bool)
+    boundaries_before = np.cumsum(boundary) - boundary
+    junk_float = is_junk.astype(float)
+    columns = [np.log1p(cand - previous - 1), np.log1p(following - cand - 1),
+               _box_mean(junk_float, 3)[cand], _box_mean(junk_float, 10)[cand],
+               after_comments[cand].astype(float), _box_mean(byline, 3)[cand], byline[cand],
+               (boundaries_before / (boundary.sum() + 1.0))[cand],
+               np.log1p(boundaries_before)[cand]]
+    for penalty in MAIN_BLOCK_PENALTIES:
+        start, end = _main_block(np.where(prose_words > 0, prose_words, 0.0), penalty)
+        columns += [((index >= start) & (index < end))[cand].astype(float),
+                    np.log1p(np.maximum(0, np.maximum(start - index, index - end + 1)))[cand]]
+    return [list(map(float, row)) for row in np.column_stack(columns)]
+
+
+def _box_mean(values: Any, radius: int) -> Any:
+    """Mean of ``values`` over a window of ``radius`` lines each side (clipped at the ends)."""
+    import numpy as np
+
+    n = len(values)
+    total = np.concatenate([[0.0], np.cumsum(values)])
+    index = np.arange(n)
+    lo, hi = np.maximum(0, index - radius), np.minimum(n, index + radius + 1)
+    return (total[hi] - total[lo]) / (hi - lo)
+
+
+def _candidate_features(lines: Sequence[str]) -> list[list[float]]:
+    """The per-line and candidate-sequence features (the first 28 of :data:`FEATURE_NAMES`)."""
     n = len(lines)
     words = [words_of(line) for line in lines]
     counts = [len(w) for w in words]
@@ -366,25 +454,29 @@ def context_features(rows: Sequence[list[float]], first: Sequence[float]) -> lis
     ]
 
 
-def line_probabilities(lines: Sequence[str], model: LineModel) -> list[float]:
-    """Probability that each line belongs to the article body (both passes)."""
-    rows = line_features(lines)
+def line_probabilities(page: Sequence[str], model: LineModel,
+                       junk: Sequence[bool] | None = None) -> list[float]:
+    """Probability that each non-``junk`` line of ``page`` belongs to the article body."""
+    rows = line_features(page, junk)
     first = model.first.probabilities(rows)
     return model.second.probabilities(context_features(rows, first))
 
 
-def model_keep_mask(lines: Sequence[str], model: LineModel | None) -> list[bool]:
-    """Step 4: which lines the line model keeps (all of them for short texts or no model)."""
+def model_keep_mask(page: Sequence[str], model: LineModel | None,
+                    junk: Sequence[bool] | None = None) -> list[bool]:
+    """Step 4: which non-``junk`` lines of ``page`` the line model keeps (all of them for short
+    texts or no model); the junk lines are context only."""
+    lines = [line for line, j in zip(page, junk or [False] * len(page), strict=True) if not j]
     if model is None or len(lines) < MIN_LINES_FOR_MODEL:
         return [True] * len(lines)
-    keep = [p >= model.threshold for p in line_probabilities(lines, model)]
+    keep = [p >= model.threshold for p in line_probabilities(page, model, junk)]
     if not any(keep):
         log.debug("line model rejected every line; keeping the rule-cleaned text")
         return [True] * len(lines)
     return keep
 
 
-def _main_block(prose_words: Sequence[float], penalty: float) -> tuple[int, int]:
+def _main_block(prose_words: Any, penalty: float) -> tuple[int, int]:
     """``[start, end)`` of the run maximising prose words minus ``penalty`` per non-prose line
     (maximum-sum subarray)."""
     best, best_span = 0.0, (0, 0)
@@ -404,13 +496,22 @@ def _window_mean(values: Sequence[float], i: int, radius: int) -> float:
 
 
 # --- the cascade ----------------------------------------------------------------------------
-def candidate_lines(article: Article, drop_lines: frozenset[str] = frozenset()
-                    ) -> tuple[Metadata, list[str]]:
-    """Steps 1-3: normalised lines without boilerplate, metadata and rule junk (what the line
-    model judges; also what ``bench/junk_aeb.py --calibrate`` trains on)."""
+def page_lines(article: Article, drop_lines: frozenset[str] = frozenset()
+               ) -> tuple[Metadata, list[str], list[bool]]:
+    """Steps 1-3: normalised lines without boilerplate and metadata, with their rule-junk flags
+    (the line model judges the others, with the junk as context; also what
+    ``bench/junk_aeb.py --calibrate`` trains on)."""
     lines = [line for line in normalize_lines(article.text) if line not in drop_lines]
     meta = discover_metadata(lines, article)
-    return meta, [line for line in lines[meta.consumed:] if not is_rule_junk(line)]
+    lines = lines[meta.consumed:]
+    return meta, lines, [is_rule_junk(line) for line in lines]
+
+
+def candidate_lines(article: Article, drop_lines: frozenset[str] = frozenset()
+                    ) -> tuple[Metadata, list[str]]:
+    """The lines of :func:`page_lines` that are not rule junk."""
+    meta, lines, junk = page_lines(article, drop_lines)
+    return meta, [line for line, j in zip(lines, junk, strict=True) if not j]
 
 
 def clean_article(article: Article, settings: Settings, model: LineModel | None = None,
@@ -421,8 +522,10 @@ def clean_article(article: Article, settings: Settings, model: LineModel | None 
     by :func:`clean_articles` (removed before anything else looks at the text).
     """
     model = model if model is not None else default_line_model()
-    meta, body = candidate_lines(article, drop_lines)
-    body = [line for line, keep in zip(body, model_keep_mask(body, model), strict=True) if keep]
+    meta, page, junk = page_lines(article, drop_lines)
+    body = [line for line, j in zip(page, junk, strict=True) if not j]
+    body = [line for line, keep in zip(body, model_keep_mask(page, model, junk), strict=True)
+            if keep]
     text = "\n".join(body)
     if not text:
         return Skip(article.id, "no text left after removing junk lines")

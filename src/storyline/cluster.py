@@ -20,16 +20,27 @@
    chunk are candidates too: their dot products come from the chunk × chunk product, updated
    column-wise, so no loop runs over stories;
 6. fold the chunk into the story sums (and the first ``MAX_MEMBERS_PER_STORY`` members of
-   each story into the member index), then retire stories not updated for
-   ``RETIRE_AFTER_DAYS`` days, then the least recently updated beyond ``MAX_ACTIVE_STORIES``.
+   each story into the member index);
+7. fragment-merge pass (when the model has a merge part): every story the chunk touched that
+   was founded in this batch is scored against the larger (or older) active stories it shares
+   a token with, over story-pair features (``cluster_model.MERGE_FEATURE_NAMES``: centroid
+   cosines, best member cosine, average link, day-gap Gaussian, both sizes, from sparse
+   products of the touched stories only); pairs at or above the merge threshold merge,
+   best first, the smaller part moving into the larger one, which keeps its label (so
+   ``assign_story_ids`` keeps its id);
+8. after the batch, retire stories not updated for ``RETIRE_AFTER_DAYS`` days, then the
+   least recently updated beyond ``MAX_ACTIVE_STORIES``.
 
 Cost per article is linear in the active stories and stored members, both bounded, so a
 stream is processed in linear time and bounded memory.
 
 :func:`training_pairs` replays a labelled stream through the same code with the gold stories
-forced (teacher forcing) and returns the pair features and join labels the model is fitted on
-(``evaluate.fit_cluster_model``). The label of a story is the id of its founding article;
-:func:`assign_story_ids` turns labels into stable ``story_id`` values across runs.
+forced (teacher forcing) and returns the pair features and join labels the join model is
+fitted on; :func:`merge_pairs` replays it with a fitted join model (the clusterer's own
+states, fragments included) and returns story-pair features labelled by majority gold story,
+for the merge model (both used by ``evaluate.fit_cluster_model``). The label of a story is
+the id of its founding article; :func:`assign_story_ids` turns labels into stable
+``story_id`` values across runs.
 """
 
 from __future__ import annotations
@@ -165,27 +176,13 @@ class _ChunkScores:
 
 @dataclass
 class _Teacher:
-    """Replay for :func:`training_pairs`: who decides, and the recorded pairs.
-
-    Without ``policy`` the gold stories decide (teacher forcing). With a ``policy`` model the
-    clusterer decides as it would at test time and every recorded candidate is labelled by
-    whether its story's majority gold story is the article's (DAgger-style: the model learns
-    on the states it produces itself, fragments included).
-    """
+    """Teacher forcing for :func:`training_pairs`: gold stories decide, pairs are recorded."""
 
     gold: Mapping[str, str]
     negatives: int
-    policy: ClusterModel | None = None
     story_of_gold: dict[str, str] = field(default_factory=dict)
-    story_golds: dict[str, Counter[str]] = field(default_factory=dict)
     features: list[np.ndarray] = field(default_factory=list)
     labels: list[np.ndarray] = field(default_factory=list)
-
-    def majority(self, key: str) -> str:
-        """Most common gold story among a predicted story's articles (ties: smallest)."""
-        counts = self.story_golds[key]
-        top = max(counts.values())
-        return min(g for g, c in counts.items() if c == top)
 
 
 @dataclass
@@ -419,42 +416,10 @@ class StoryClusterer:
     def _teach(self, article_id: str, keys: list[str], candidates: np.ndarray, row: int,
                scores: _ChunkScores, norm2: np.ndarray, sizes: np.ndarray, day: float,
                spans: np.ndarray) -> int:
-        """Record training pairs for one article; return the column of the story it joins
-        (``len(keys)``: a new story). Teacher forcing without a policy, else the policy."""
-        teacher = self._teacher
-        assert teacher is not None
-        if teacher.policy is None:
-            return self._teach_forced(teacher, article_id, keys, candidates, row, scores,
-                                      norm2, sizes, day, spans)
-        n_stories = len(keys)
-        gold = teacher.gold[article_id]
-        best = n_stories
-        if candidates.size:
-            features = pair_features(scores.story_dots[:, row, candidates], norm2[:, candidates],
-                                     scores.present[row], scores.max_all[row, candidates],
-                                     sizes[candidates], day, spans[:, candidates],
-                                     self.sigma_days)
-            logits = teacher.policy.logits(features)
-            top = int(np.argmax(logits))
-            if logits[top] >= teacher.policy.logit_threshold:
-                best = int(candidates[top])
-            right = np.array([teacher.majority(keys[c]) == gold for c in candidates])
-            # The policy's hardest cases: its highest-scoring right and wrong stories.
-            by_logit = np.argsort(-logits, kind="stable")
-            keep = np.concatenate([by_logit[right[by_logit]][: teacher.negatives],
-                                   by_logit[~right[by_logit]][: teacher.negatives]])
-            teacher.features.append(features[keep])
-            teacher.labels.append(right[keep].astype(np.int8))
-        key = keys[best] if best < n_stories else article_id
-        teacher.story_golds.setdefault(key, Counter())[gold] += 1
-        return best
-
-    def _teach_forced(self, teacher: _Teacher, article_id: str, keys: list[str],
-                      candidates: np.ndarray, row: int, scores: _ChunkScores,
-                      norm2: np.ndarray, sizes: np.ndarray, day: float, spans: np.ndarray
-                      ) -> int:
         """Teacher forcing: record the gold story (positive) and the ``negatives`` most
         similar other candidates (title + body cosine); return the gold story's column."""
+        teacher = self._teacher
+        assert teacher is not None
         n_stories = len(keys)
         gold = teacher.gold[article_id]
         key = teacher.story_of_gold.get(gold)
@@ -655,28 +620,25 @@ class StoryClusterer:
 
 
 def training_pairs(articles: Sequence[Article], settings: Settings | None = None, *,
-                   negatives: int = 5, max_active: int = MAX_ACTIVE_STORIES,
-                   policy: ClusterModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   negatives: int = 5, max_active: int = MAX_ACTIVE_STORIES
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Pair features and join labels from replaying labelled ``articles`` as a stream.
 
     The stream is processed exactly as :meth:`StoryClusterer.partial_fit` would (same order,
-    same features). Without ``policy`` each article is forced into its gold story's cluster
-    (or starts it): per article, the gold story (when it already exists) is a positive pair
-    and the ``negatives`` most similar other candidates are negative pairs. With ``policy``
-    the model decides, as at test time, and per article up to ``negatives`` candidates whose
-    story's majority gold is the article's (positives) and up to ``negatives`` others
-    (negatives) are recorded, the ones the policy scores highest. Articles without a gold
-    label are not allowed (filter them first).
+    same features), except that each article is forced into its gold story's cluster (or
+    starts it) and no merge pass runs: per article, the gold story (when it already exists)
+    is a positive pair and the ``negatives`` most similar other candidates are negative
+    pairs. Articles without a gold label are not allowed (filter them first).
     """
     unlabelled = [a.id for a in articles if a.gold is None]
     if unlabelled:
         raise ValueError(f"{len(unlabelled)} articles have no gold label (e.g. "
                          f"{unlabelled[0]}); keep only labelled articles for fitting")
-    # Teacher forcing never consults the clusterer's model; the policy is applied by _teach.
+    # Any valid model without a merge part: teacher forcing never consults it.
     placeholder = ClusterModel(tuple(0.0 for _ in FEATURE_NAMES), 0.0, 0.5)
-    clusterer = StoryClusterer(settings, model=policy or placeholder, max_active=max_active)
+    clusterer = StoryClusterer(settings, model=placeholder, max_active=max_active)
     clusterer._reset()
-    teacher = _Teacher({a.id: a.gold or "" for a in articles}, negatives, policy)
+    teacher = _Teacher({a.id: a.gold or "" for a in articles}, negatives)
     clusterer._teacher = teacher
     clusterer.partial_fit(articles)
     if not teacher.features:

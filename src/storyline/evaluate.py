@@ -19,14 +19,16 @@ On top of the metrics:
   files and return a :class:`ClusteringReport` (scores, #predicted vs #gold stories,
   articles/second of the clustering step, peak resident memory of the process). Articles
   without a gold label are clustered with the others but not scored; they are counted.
-- :func:`fit_cluster_model` / :func:`fit_clusterer` fit the join model of the clusterer on a
-  labelled corpus: logistic regression on teacher-forced pair features
-  (``cluster.training_pairs``), then the join-probability threshold that maximises BCubed F1
-  when clustering that same corpus (so the threshold is chosen on the fitting data only).
+- :func:`fit_cluster_model` / :func:`fit_clusterer` fit the clusterer's model on a labelled
+  corpus: the join model by logistic regression on teacher-forced pair features
+  (``cluster.training_pairs``), the story-merge model on story pairs from replaying the
+  stream with that join model (``cluster.merge_pairs``), then the join and merge thresholds
+  with the best BCubed F1 on validation streams (by default the fitting corpus itself).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import resource
@@ -44,8 +46,8 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix
 from sklearn.preprocessing import StandardScaler
 
-from storyline.cluster import StoryClusterer, training_pairs
-from storyline.cluster_model import FEATURE_NAMES, ClusterModel
+from storyline.cluster import StoryClusterer, merge_pairs, training_pairs
+from storyline.cluster_model import ClusterModel
 from storyline.config import Settings
 from storyline.errors import InputError
 from storyline.model import Article, Skip
@@ -230,66 +232,137 @@ def evaluate_clustering(inputs: Sequence[str | Path], settings: Settings | None 
 # stories are the informative ones. Not tuned; with 5, positives are 19 % of the pairs on the
 # MStream calibration half (5,113 of 26,759).
 NEGATIVES_PER_ARTICLE = 5
-# Inverse L2 strength of the logistic regression (standardised features). scikit-learn's
-# default, not tuned (the threshold sweep below is what is chosen on the fitting corpus).
+# Story pairs recorded per merge source and label (right / wrong) while replaying with the
+# fitted join model. Not tuned (same as NEGATIVES_PER_ARTICLE).
+MERGE_PAIRS_PER_SOURCE = 5
+# Inverse L2 strength of the logistic regressions (standardised features). scikit-learn's
+# default, not tuned (the threshold sweep below is what is chosen).
 LOGREG_C = 1.0
-# Join-probability thresholds tried when choosing the model's threshold on the fitting corpus.
-THRESHOLD_GRID: tuple[float, ...] = (0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4,
-                                     0.5)
+# Join-probability thresholds tried. With a merge pass the join decision can stay
+# conservative (fragments are merged afterwards), so the grid reaches 0.5.
+THRESHOLD_GRID: tuple[float, ...] = (0.05, 0.2, 0.5)
+# Merge-probability thresholds tried; None = no merge pass (the join model alone).
+MERGE_THRESHOLD_GRID: tuple[float | None, ...] = (None, 0.4, 0.6, 0.8, 0.9)
 
 
-def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = None, *,
-                      thresholds: Sequence[float] = THRESHOLD_GRID,
-                      negatives: int = NEGATIVES_PER_ARTICLE,
-                      provenance: Mapping[str, Any] | None = None
-                      ) -> tuple[ClusterModel, list[dict[str, float]]]:
-    """Fit the join model on labelled ``articles``; return it and the threshold sweep.
-
-    1. replay the stream with gold stories forced (``cluster.training_pairs``) → pair
-       features and join labels;
-    2. logistic regression on standardised features; the scaling is folded back into raw
-       coefficients;
-    3. cluster ``articles`` with each threshold in ``thresholds``; keep the one with the best
-       BCubed F1 (ties: the higher threshold, the more conservative merge).
-    """
-    labelled = [a for a in articles if a.gold is not None]
-    if len({a.gold for a in labelled}) < 2:
-        raise InputError("fitting the clusterer needs articles of at least two gold stories; "
-                         "check --gold-field")
-    features, labels = training_pairs(labelled, settings, negatives=negatives)
-    if labels.size == 0 or labels.min() == labels.max():
-        raise InputError("the labelled corpus gave no mix of join / no-join pairs to learn "
-                         "from; it needs stories with several similar articles")
+def _logistic(features: np.ndarray, labels: np.ndarray) -> tuple[tuple[float, ...], float]:
+    """Logistic regression on standardised features, scaling folded back into raw
+    coefficients (so applying it is one dot product)."""
     scaler = StandardScaler().fit(features)
     regression = LogisticRegression(C=LOGREG_C, max_iter=2000).fit(
         scaler.transform(features), labels)
     weights = regression.coef_[0] / scaler.scale_
     intercept = float(regression.intercept_[0] - np.sum(weights * scaler.mean_))
-    base = ClusterModel(tuple(float(w) for w in weights), intercept, 0.5)
-    gold = {a.id: a.gold or "" for a in labelled}
+    return tuple(float(w) for w in weights), intercept
+
+
+def _fit_merge(streams: Sequence[Sequence[Article]], join: ClusterModel,
+               settings: Settings | None) -> tuple[tuple[float, ...], float, int] | None:
+    """Merge coefficients for ``join``: replay each stream with the join model alone and
+    record merge-candidate pairs (the clusterer's own fragments), fit; replay again with that
+    merge part at probability 0.5 (the states it produces itself), refit on both rounds.
+    ``None`` when the replay gives no mix of right and wrong merges to learn from."""
+    rounds = [merge_pairs(s, join, settings, per_source=MERGE_PAIRS_PER_SOURCE) for s in streams]
+    labels = np.concatenate([y for _, y in rounds])
+    if labels.size == 0 or labels.min() == labels.max():
+        return None
+    coef, intercept = _logistic(np.vstack([f for f, _ in rounds]), labels)
+    second = join.with_merge(coef, intercept, 0.5)
+    rounds += [merge_pairs(s, second, settings, per_source=MERGE_PAIRS_PER_SOURCE)
+               for s in streams]
+    labels = np.concatenate([y for _, y in rounds])
+    coef, intercept = _logistic(np.vstack([f for f, _ in rounds]), labels)
+    return coef, intercept, int(labels.size)
+
+
+def _mean_scores(streams: Sequence[Sequence[Article]], model: ClusterModel,
+                 settings: Settings | None) -> dict[str, float]:
+    """Clustering scores of ``model`` averaged over ``streams`` (each clustered alone)."""
+    runs = [clustering_scores({a.id: a.gold or "" for a in s},
+                              StoryClusterer(settings, model=model).fit(s).labels_)
+            for s in streams]
+    return {key: float(np.mean([r[key] for r in runs])) for key in runs[0]}
+
+
+def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = None, *,
+                      thresholds: Sequence[float] = THRESHOLD_GRID,
+                      merge_thresholds: Sequence[float | None] = MERGE_THRESHOLD_GRID,
+                      negatives: int = NEGATIVES_PER_ARTICLE,
+                      orderings: Sequence[Sequence[Article]] = (),
+                      validation: Sequence[Sequence[Article]] = (),
+                      provenance: Mapping[str, Any] | None = None
+                      ) -> tuple[ClusterModel, list[dict[str, float]]]:
+    """Fit the join and merge models on labelled ``articles``; return the model and the
+    threshold sweep.
+
+    ``orderings`` are more streams to fit on (e.g. the same stories in another order, with
+    other ids); ``validation`` are the streams the thresholds are chosen on (default: the
+    fitting streams themselves).
+
+    1. replay each fitting stream with gold stories forced (``cluster.training_pairs``) →
+       pair features and join labels → logistic regression (the join model);
+    2. per join threshold in ``thresholds``: replay the fitting streams with that join model
+       (``cluster.merge_pairs``, two rounds, see :func:`_fit_merge`) → the merge model;
+    3. cluster every validation stream with each (join threshold, merge threshold) pair
+       (merge threshold ``None``: no merge pass) and keep the pair with the best BCubed F1
+       averaged over the streams (ties: the higher thresholds, the more conservative).
+    """
+    streams = [[a for a in stream if a.gold is not None] for stream in (articles, *orderings)]
+    labelled = streams[0]
+    if len({a.gold for a in labelled}) < 2:
+        raise InputError("fitting the clusterer needs articles of at least two gold stories; "
+                         "check --gold-field")
+    pairs = [training_pairs(s, settings, negatives=negatives) for s in streams]
+    features = np.vstack([f for f, _ in pairs])
+    labels = np.concatenate([y for _, y in pairs])
+    if labels.size == 0 or labels.min() == labels.max():
+        raise InputError("the labelled corpus gave no mix of join / no-join pairs to learn "
+                         "from; it needs stories with several similar articles")
+    coef, intercept = _logistic(features, labels)
+    chosen_on = [[a for a in s if a.gold is not None] for s in validation] or streams
     sweep: list[dict[str, float]] = []
+    candidates: list[tuple[dict[str, float], ClusterModel]] = []
+    merge_pair_count: dict[float, int] = {}  # join threshold → merge pairs fitted on
     for threshold in thresholds:
-        model = base.with_threshold(threshold)
-        scores = clustering_scores(gold, StoryClusterer(settings, model=model)
-                                   .fit(labelled).labels_)
-        sweep.append({"threshold": threshold, **scores})
-    chosen = max(sweep, key=lambda r: (round(r["bcubed_f1"], 4), r["threshold"]))
+        join = ClusterModel(coef, intercept, threshold)
+        merge = (_fit_merge(streams, join, settings)
+                 if any(m is not None for m in merge_thresholds) else None)
+        for merge_threshold in merge_thresholds:
+            if merge_threshold is not None and merge is None:
+                continue
+            model = join
+            if merge_threshold is not None and merge is not None:
+                model = join.with_merge(merge[0], merge[1], merge_threshold)
+                merge_pair_count[threshold] = merge[2]
+            scores = _mean_scores(chosen_on, model, settings)
+            row = {"threshold": threshold,
+                   "merge_threshold": 0.0 if merge_threshold is None else merge_threshold,
+                   **scores}
+            sweep.append(row)
+            candidates.append((row, model))
+    best_row, best = max(candidates, key=lambda c: (round(c[0]["bcubed_f1"], 4),
+                                                    c[0]["threshold"], c[0]["merge_threshold"]))
     info = {
         **(provenance or {}),
         "fitted": datetime.now(UTC).date().isoformat(),
-        "articles": len(labelled),
+        "articles": sum(len(s) for s in streams),
+        "fitting_streams": len(streams),
         "gold_stories": len({a.gold for a in labelled}),
         "pairs": int(labels.size),
         "positive_pairs": int(labels.sum()),
         "negatives_per_article": negatives,
+        "merge_pairs": merge_pair_count.get(best.threshold, 0) if best.merges else 0,
+        "merge_pairs_per_source": MERGE_PAIRS_PER_SOURCE,
         "logreg_C": LOGREG_C,
-        "threshold_rule": "best BCubed F1 over thresholds "
-                          f"{list(thresholds)} on the fitting corpus",
-        "fitting_bcubed_f1": round(chosen["bcubed_f1"], 4),
-        "fitting_nmi": round(chosen["nmi"], 4),
+        "threshold_rule": "best mean BCubed F1 over join thresholds "
+                          f"{list(thresholds)} x merge thresholds "
+                          f"{[m for m in merge_thresholds]} (None: no merge pass) on "
+                          + (f"{len(chosen_on)} validation streams" if validation
+                             else "the fitting streams"),
+        "selection_bcubed_f1": round(best_row["bcubed_f1"], 4),
+        "selection_nmi": round(best_row["nmi"], 4),
     }
-    model = ClusterModel(base.coef, base.intercept, chosen["threshold"], FEATURE_NAMES, info)
-    return model, sweep
+    return dataclasses.replace(best, provenance=info), sweep
 
 
 def fit_clusterer(inputs: Sequence[str | Path], settings: Settings | None = None, *,

@@ -164,11 +164,20 @@ elizabeth theresa marine sarah sara susan karen linda patricia barbara margaret 
 yulia olga irina natalia natalya tatiana svetlana elena helena victoria emily jessica ashley
 michelle kristi nikki ivanka melania condoleezza madeleine samantha christine kate catherine
 laura lisa amy rachel hannah sophie claire ilhan alexandria elise marsha tulsi
+carly debbie megyn loretta chelsea amanda katie huma kristen ruth monica jill heidi donna
+sonia jackie marla jeanne andrea jenna gina erin mika lucy martha michele paula nicole megan
+joni heather melissa maggie kellyanne hope katy betsy cheryl diane dianne judy janet sheila
 """)
 _MALE_NAMES = _wordset("""
 joe joseph donald barack george bill john james robert michael david richard thomas antony
 anthony sergey sergei vladimir dmitry dmitri volodymyr boris emmanuel olaf mike jeb ben ted
 marco bernie rand chris paul jim tom tim steve peter mark jeff kevin lindsey mitch chuck
+mitt rick ronald scott dan brian eric matt bob jon martin jake charles ken jason corey harry
+jack ron william andrew gary josh barry antonin justin daniel jimmy joel adam larry glenn
+charlie craig dave rob rudy robby ed alan jonathan patrick steven carlos jared benjamin henry
+andy rupert stephen jerry sam nick jay howard bruce marty bobby newt frank roger todd zach
+merrick roy billy phil colin walter marc sean dean nate alex carl igor recep matthew pete
+hugh fidel gordon greg brad karl tony abraham don reince harry ben jeb ted rand lincoln
 """)
 # Words that are capitalised but never entities.
 _TIME_WORDS = _wordset("""
@@ -454,6 +463,14 @@ def _article_mentions(article_id: str, text: str) -> list[_Mention]:
                 if len(words) > MAX_NAME_TOKENS:
                     continue
                 title, rest = _split_title(words)
+                if ("of" in rest[2:-1] and _place_like(rest[rest.index("of") + 1:])
+                        and (title or fold(rest[0]) in _FEMALE_NAMES | _MALE_NAMES)):
+                    # "Senator Marco Rubio of Florida": the person, then the place.
+                    cut = rest.index("of")
+                    place = rest[cut + 1:]
+                    out.append(_Mention(_display(" ".join(place)), article_id,
+                                        _evidence(place, False, "of", ""), False, False))
+                    rest = rest[:cut]
                 for word in title:
                     if _place_like([word]) or word.replace(".", "") in {"US", "UK", "EU"}:
                         out.append(_Mention(_display(word), article_id,
@@ -677,7 +694,9 @@ class NameIndex:
         return self.kinds.get(name)
 
     def gender(self, name: str) -> str | None:
-        return self.genders.get(name)
+        """"f"/"m" from the story's titles and first names; a name outside the index by its
+        first name alone."""
+        return self.genders.get(name) or (None if name in self.kinds else _gender(name, ()))
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
         """(offset, canonical person name) of every person alias in ``text``."""

@@ -130,6 +130,10 @@ others many some both several witnesses delegates members staffers spokesmen
 """)
 # Quoted passages of a line (names inside them are not pronoun antecedents).
 _QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''.*?(?:''|$)", re.MULTILINE)
+# Capitalised speech verbs of title-case headlines ("Francois Hollande Says Donald Trump…").
+_HEADLINE_VERBS = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Slams", "Blasts",
+                             "Claims", "Admits", "Rips", "Jokes", "Vows", "Urges", "Asks",
+                             "Insists", "Declares", "Tweets", "Responds", "Mocks", "Predicts"])
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
@@ -174,8 +178,10 @@ def _mark_role(para: str, i: int, width: int = 1) -> str:
     nxt = para[i + width] if i + width < len(para) else " "
     if char in _SINGLE and prev.isalnum() and nxt.isalnum():
         return ""  # don't, Russia's
-    opening = (prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) and not nxt.isspace()
-    closing = not prev.isspace() and (nxt in _CLOSE_AFTER or nxt in _DOUBLE or nxt in _SINGLE)
+    opening = (prev.isspace() or prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) \
+        and not nxt.isspace()
+    closing = not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_AFTER or nxt in _DOUBLE
+                                      or nxt in _SINGLE)
     if char in _OPEN_ONLY:
         return "open" if not closing or opening else "close"
     if char in _CLOSE_ONLY or char == "’":
@@ -307,20 +313,21 @@ def _subject_right(para: str, start: int) -> _Subject | None:
 
 def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
     """A name set off by commas between a quote and its verb: ``"…," Jeb Bush, the former
-    Florida governor, said`` / ``"…," the assailant, John McGraw, told``: the first
-    comma-separated chunk that is a capitalised name (a title before it allowed)."""
+    Florida governor, said`` / ``"…," the assailant, John McGraw, told``: the first or second
+    comma-separated chunk when it is a capitalised name (a title before it allowed)."""
     text = para[start:verb_at]
-    if "," not in text or len(text.split()) > MAX_APPOSITIVE_WORDS:
+    if not text.rstrip().endswith(",") or len(text.split()) > MAX_APPOSITIVE_WORDS:
         return None
     pos = start
-    for chunk in re.split(r"([,(])", text):
-        words = chunk.split()
+    for chunk in text.split(",")[:2]:
+        words = chunk.split("(")[0].split()
         while words and fold(words[0]) in _DETERMINERS:
             words = words[1:]
-        if (1 <= len(words) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) for w in words)
+        if (1 <= len(words) <= MAX_SUBJECT_WORDS and words[0][:1].isupper()
+                and all(_is_name_piece(w) for w in words)
                 and any(w[:1].isupper() and not is_title_word(w) for w in words)):
             return _Subject("name", " ".join(words), pos + chunk.index(words[0]))
-        pos += len(chunk)
+        pos += len(chunk) + 1
     return None
 
 
@@ -333,7 +340,7 @@ def _verbs(para: str, start: int, end: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for m in re.finditer(r"[A-Za-z]+", para[start:end]):
         word = m.group()
-        if word not in SPEECH_VERBS:
+        if word not in SPEECH_VERBS and not (word in _HEADLINE_VERBS and start + m.start() > 0):
             continue
         v0, v1 = start + m.start(), start + m.end()
         prev = para[:v0].split()[-1:] or [""]
@@ -360,6 +367,10 @@ class _Resolver:
         """The person or organisation a phrase names; ``loose`` also takes an entity of kind
         "other" (a name in subject position of a speech verb is a speaker whatever its kind)."""
         found = self.index.resolve(phrase)
+        if found is None and " of " in phrase:
+            # "Senator John McCain of Arizona", "Mr. Burman of the Tax Policy Center".
+            found = self.index.resolve(phrase.split(" of ")[0])
+            phrase = phrase.split(" of ")[0] if found is not None or loose else phrase
         kinds = ("person", "org", "other") if loose else ("person", "org")
         if found is not None and self.index.kind(found) in kinds:
             return found
@@ -372,10 +383,26 @@ class _Resolver:
                 (s, e) for s, e, _ in sentence_spans(masked)])
         return self._sentences[para.article_id]
 
+    def _speakers(self, masked: str, start: int, end: int) -> list[str]:
+        """Named subjects of the speech verbs of one sentence (quotes blanked), in order."""
+        out: list[str] = []
+        for _, v0, v1 in _verbs(masked, start, end):
+            if _words(masked[start:v0], start):
+                subj = _subject_left(masked, start, v0)
+            else:
+                subj = _subject_right(masked, v1)
+            if subj is not None and subj.kind == "name":
+                name = self.name(subj.phrase, loose=True)
+                if (name is not None and self.index.kind(name) != "org" and not is_outlet(name)
+                        and name not in out):
+                    out.append(name)
+        return out
+
     def pronoun(self, word: str, para: _Para, at: int) -> str | None:
-        """He/she → the first gender-compatible person named in the nearest earlier sentence
-        that names one (the subject, not the last name: "Harvey, who backed Cruz… he said").
-        "she" first looks for a known woman, then for a person of unknown gender."""
+        """He/she → the first gender-compatible person of the nearest earlier sentence that
+        names one: the named subjects of its speech verbs first (a speaker the entity list
+        missed still counts), then the people it names in order (the subject, not the last
+        name: "Harvey, who backed Cruz… he said")."""
         key = fold(word).split("'")[0].split("’")[0]
         if key not in {"he", "she"}:
             return None
@@ -385,16 +412,16 @@ class _Resolver:
         for start, end in sentences:
             if start >= pos:
                 break
-            names = [n for _, n in self.index.mentions(masked[start:min(end, pos)])]
+            stop = min(end, pos)
+            names = self._speakers(masked, start, stop)
+            names += [n for _, n in self.index.mentions(masked[start:stop]) if n not in names]
             if names:
                 by_sentence.append(names)
-        recent = by_sentence[::-1][:PRONOUN_SENTENCES]
-        passes = (("f",), ("f", None)) if key == "she" else (("m", None),)
-        for allowed in passes:
-            for names in recent:
-                fits = [n for n in names if self.index.gender(n) in allowed]
-                if fits:
-                    return fits[0]
+        allowed = ("f", None) if key == "she" else ("m", None)
+        for names in by_sentence[::-1][:PRONOUN_SENTENCES]:
+            fits = [n for n in names if self.index.gender(n) in allowed]
+            if fits:
+                return fits[0]
         return None
 
     def subject(self, subject: _Subject | None, para: _Para) -> str | None:
@@ -404,6 +431,10 @@ class _Resolver:
             return self.pronoun(subject.phrase, para, subject.at)
         if fold(subject.phrase) in _NOT_SPEAKERS:
             return None
+        if subject.kind == "name" and is_outlet(subject.phrase):
+            # The outlet is the grammatical subject of a speech verb ("CNN reported",
+            # "Breitbart responded:"); a credit ("according to Bloomberg") never gets here.
+            return re.sub(r"^[Tt]he\s+", "", subject.phrase.strip(" ,.:;"))
         return self.name(subject.phrase, loose=subject.kind == "name")
 
 
@@ -445,22 +476,46 @@ def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
 
 
 def _sentence_bounds(para: str, spans: Sequence[_Span]) -> list[int]:
-    starts = [s for s, _, _ in sentence_spans(para)
-              if not any(sp.outer_start < s < sp.outer_end for sp in spans)]
-    return sorted({0, *starts})
+    """Sentence starts of a paragraph, none inside a quote, and none between a quote ending in
+    "?"/"!"/"." and the short attribution sentence that follows it (``“…?” Sanders replied.``)."""
+    starts = sorted({0, *(s for s, _, _ in sentence_spans(para)
+                          if not any(sp.outer_start < s < sp.outer_end for sp in spans))})
+    ends = {sp.outer_end for sp in spans}
+    kept: list[int] = []
+    for n, start in enumerate(starts):
+        stop = starts[n + 1] if n + 1 < len(starts) else len(para)
+        if (start and para[:start].rstrip() and len(para[:start].rstrip()) in ends
+                and _is_attribution(para, start, stop, spans)):
+            continue
+        kept.append(start)
+    return kept
+
+
+def _is_attribution(para: str, start: int, stop: int, spans: Sequence[_Span]) -> bool:
+    """Whether ``para[start:stop]`` is a bare attribution sentence: no quote of its own, and a
+    speech verb preceded only by a name, a title or a pronoun (or by nothing)."""
+    if any(start <= sp.outer_start < stop for sp in spans):
+        return False
+    verbs = _verbs(para, start, stop)
+    if not verbs:
+        return False
+    head = [w for w, _ in _words(para[start:verbs[0][1]], start) if w != ","]
+    return len(head) <= MAX_SUBJECT_WORDS and all(
+        _is_name_piece(w) or is_pronoun(w) or fold(w) in _ADVERBS for w in head)
 
 
 def _participle_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
                         p: _Para) -> str | None:
     """``X hedged…, saying "…"`` → the sentence subject; ``criticism for saying`` → nearest."""
     head = para[sent_start:verb_at]
-    comma = head.rstrip().endswith(",")
-    mentions = res.index.mentions(head)
+    comma = head.rstrip().rstrip("\"”’'").rstrip().endswith(",")
+    mentions = res.index.mentions(_QUOTED.sub(lambda m: " " * len(m.group()), head))
     first_word = _words(head, sent_start)
     if comma:
         if first_word and is_pronoun(first_word[0][0]):
             return res.pronoun(first_word[0][0], p, first_word[0][1])
-        return mentions[0][1] if mentions else None
+        return mentions[0][1] if mentions else _sentence_subject(para, sent_start, verb_at,
+                                                                 res, p)
     return mentions[-1][1] if mentions else None
 
 
@@ -493,7 +548,13 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
                                                        or fold(w) in _ADVERBS for w, _ in gap):
                 subj = _subject_left(para, span.outer_end, v0)
             else:
+                subj = None
+            if subj is None and gap:
                 subj = _appositive_subject(para, span.outer_end, v0)
+            if subj is None and gap and para[:v0].rstrip().endswith(","):
+                # ``"…," like the recent volatility of markets, said Richard Curtin``.
+                right = _subject_right(para, v1)
+                subj = right if right is not None and right.kind == "name" else None
             if subj is not None:
                 claimed.add(v0)
                 found[k] = res.subject(subj, p)
@@ -516,8 +577,14 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         elif before.rstrip().endswith(":"):
             # b': a colon cue without a verb: ``Michael McDonald: "…"`` / ``More from Jones: "…"``.
             colon = before_start + len(before.rstrip()) - 1
-            found[k] = res.subject(_subject_left(para, before_start, colon), p) or \
-                _sentence_subject(para, s_start, colon, res, p)
+            cue = _verbs(para, before_start, colon)
+            if cue:  # ``Schilling told WEEI: "…"``: the subject of the verb, not its object.
+                v0 = cue[-1][1]
+                found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
+                    _sentence_subject(para, s_start, v0, res, p)
+            else:
+                found[k] = res.subject(_subject_left(para, before_start, colon), p) or \
+                    _sentence_subject(para, s_start, colon, res, p)
             explicit[k] = found[k] is not None
     # c/d/e: sentence-level fallbacks
     for k, span in enumerate(spans):
@@ -548,6 +615,12 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             match = _ACCORDING.search(window)
             if match:
                 found[k] = res.name(match.group(1))
+        head = para[s_start:span.outer_start]
+        if found[k] is None and ":" in head:
+            # A headline cue: ``Trump: Cruz Has ‘To Come a Long Way’ On Ethanol``.
+            colon = s_start + head.index(":")
+            cue = _subject_left(para, s_start, colon)
+            found[k] = res.name(cue.phrase) if cue is not None and cue.kind == "name" else None
         explicit[k] = found[k] is not None
     # f: continuation inside the paragraph
     for k in range(1, len(spans)):
