@@ -134,6 +134,9 @@ _QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''.*?(?:''|$)", 
 _HEADLINE_VERBS = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Slams", "Blasts",
                              "Claims", "Admits", "Rips", "Jokes", "Vows", "Urges", "Asks",
                              "Insists", "Declares", "Tweets", "Responds", "Mocks", "Predicts"])
+# A passive speech verb and its agent: "was asked by host Bill Maher".
+_PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
+_AUXILIARIES = _wordset("was were is are been being")
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
@@ -256,7 +259,12 @@ def _is_name_piece(word: str) -> bool:
 
 
 def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
-    """The subject written just before a speech verb: a name, a title or a pronoun."""
+    """The subject written just before a speech verb: a name, a title or a pronoun; for a
+    passive (``Sanders was asked by host Bill Maher``) the agent after "by"."""
+    passive = _PASSIVE.match(para, verb_at)
+    if passive and fold(para[seg_start:verb_at].split()[-1:][0] if para[seg_start:verb_at].split()
+                        else "") in _AUXILIARIES:
+        return _subject_right(para, passive.end())
     words = _words(para[seg_start:verb_at], seg_start)
     while words and (fold(words[-1][0]) in _ADVERBS or (fold(words[-1][0]).endswith("ly")
                                                          and words[-1][0].islower())):
