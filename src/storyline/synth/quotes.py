@@ -451,7 +451,8 @@ def _bare_name(phrase: str) -> str | None:
     one to :data:`MAX_BARE_NAME_WORDS` capitalised words after any title, none of them a
     place, a demonym, a pronoun, an outlet or an all-caps headline word."""
     words = [w.strip(".,:;") for w in phrase.split()]
-    while words and (is_title_word(words[0]) or fold(words[0]) in _DETERMINERS):
+    while words and (is_title_word(words[0]) or fold(words[0]) in _DETERMINERS
+                     or fold(words[0]) in _OPENERS or fold(words[0]) in STOPWORDS):
         words = words[1:]
     if not 1 <= len(words) <= MAX_BARE_NAME_WORDS:
         return None
