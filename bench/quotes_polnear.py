@@ -6,6 +6,10 @@ quote) and the train split (where the rules were developed), storyline's quote l
 the naive baseline (quoted span of >= 3 words + nearest capitalised name) measured in the same
 run, the gold/overlap/speaker rules, and the published anchors as text.
 
+Protocol: rules are tuned on train only (its first 600 files in sorted order for development,
+its last 240 held out for validation); dev is evaluated once per round of changes and the
+number of dev looks is reported with the figures (2 so far).
+
 Same numbers as ``storyline eval quotes ../shared/data/polnear/dev``.
 """
 

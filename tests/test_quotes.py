@@ -143,3 +143,34 @@ def test_colon_cue_bare_name_and_sentence_subject() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["our nation is in horrible trouble right now."] == "Carson"
     assert by_text["The partisanship of the state is only a starting point."] == "Jones"
+
+
+def test_doubled_apostrophes_appositives_and_split_attribution_sentences() -> None:
+    text = ("''We will win this state by a mile,'' Mr. Mahaney, of RBC Capital Markets, said.\n"
+            "“Have I started writing the speech for tomorrow?” Sanders replied.\n"
+            "“The plan is simply not ready yet,” Jeb Bush, the former Florida governor and a "
+            "candidate, said on Monday.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We will win this state by a mile"] == "Mahaney"
+    assert by_text["Have I started writing the speech for tomorrow?"] == "Sanders"
+    assert by_text["The plan is simply not ready yet"] == "Jeb Bush"
+
+
+def test_passive_outlet_subject_and_verb_before_colon() -> None:
+    text = ("“The deal is done and signed by both sides,” according to Bloomberg.\n"
+            "Sanders was asked by host Bill Maher, “Why did you drop the email story?”\n"
+            "“The deal is off and nobody will sign it,” CNN reported.\n"
+            "Schilling told WEEI: “I replied to the post, I did not write it.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Why did you drop the email story?"] == "Bill Maher"
+    assert by_text["The deal is off and nobody will sign it"] == "CNN"
+    assert by_text["I replied to the post, I did not write it."] == "Schilling"
+    assert by_text["The deal is done and signed by both sides"] is None
+
+
+def test_pronoun_takes_the_nearest_compatible_speaker() -> None:
+    text = ("Hillary Clinton spoke first on Monday.\n"
+            "Martha Allen, a delegate from Vermont, criticized the gun laws of her state.\n"
+            "“We are losing too many people to guns,” she said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We are losing too many people to guns"] == "Martha Allen"

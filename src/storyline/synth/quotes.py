@@ -2,17 +2,25 @@
 
 The cascade, in order:
 
-1. :func:`_find_spans` — quoted spans of each paragraph, straight or curly marks, mismatched
+1. :func:`_find_spans` — quoted spans of each paragraph, straight or curly marks or doubled
+   apostrophes (``''…''``, the New York Times), mismatched
    pairs tolerated (``'carte blanche…"``), apostrophes inside words ignored; a double mark left
    open runs to the paragraph end, cut before a narrative clause (", referring to…"); an
    unclosed single mark is taken for an apostrophe and ignored.
 2. :func:`_attribute` — the speaker of each span, first rule that gives one wins:
-   a. adjacent after the quote: ``"…," X said`` / ``"…," said X`` / ``"…," he said``;
-   b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``;
+   a. adjacent after the quote: ``"…," X said`` / ``"…," said X`` / ``"…," he said``, also
+      across a sentence break (``"…?" Sanders replied.``), past an appositive (``"…," Jeb
+      Bush, the former governor, said``) or an aside (``"…," like the…, said Richard Curtin``);
+   b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``
+      / ``Schilling told WEEI: "…"`` (the verb's subject, not its object);
+   a passive speech verb takes its agent (``Sanders was asked by host Bill Maher``);
+   title-case headline verbs count (``Hollande Says Trump ‘…’``);
    c. the nearest unclaimed speech verb before it in the same sentence (``X said he did not
       "expect…"``; ``…, saying "…"`` takes the sentence subject);
    d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``);
-   e. ``according to X``; b'. a colon cue without a verb (``Michael McDonald: "…"``);
+   e. ``according to X``; b'. a colon cue without a verb (``Michael McDonald: "…"``), also
+      a headline cue anywhere before the quote (``Trump: Cruz Has ‘To Come a Long Way’``, a
+      name the entity list knows);
    when the words left of a verb name nobody, the subject opening the sentence is taken
    (``Carson did not…, but told his supporters, "…"``);
    f. continuation: a quote with none of these inherits the previous quote of the paragraph;
@@ -22,9 +30,12 @@ The cascade, in order:
    A subject phrase is resolved by :class:`~storyline.synth.entities.NameIndex` (titles stripped,
    surname → full name, unique titles such as "the US Secretary of State" → their holder);
    a name the entity list missed is taken as written when it is name-shaped
-   (:func:`_bare_name`); "he"/"she" go to the first gender-compatible person of the nearest
-   earlier sentence naming one, quoted passages ignored (a known woman first for "she");
-   "they", outlets ("AP", "Bloomberg") and places never become speakers (``None`` instead).
+   (:func:`_bare_name`; "Senator John McCain of Arizona" → its part before "of");
+   "he"/"she" go to the first gender-compatible (known or unknown gender) person of the
+   nearest earlier sentence naming one — the named subjects of its speech verbs first, then
+   the people it names — quoted passages ignored;
+   "they" and places never become speakers; an outlet does only as the grammatical subject of
+   a speech verb (``"…," CNN reported``), never as a credit (``according to Bloomberg``).
    A double quote left open at its paragraph end and resumed by the next paragraph's opening
    mark is one multi-paragraph quote (:func:`_scan`); :func:`find_quote_spans` exposes steps 1–3
    with character offsets (the PolNeAR evaluation scores that code path).
@@ -262,9 +273,10 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     """The subject written just before a speech verb: a name, a title or a pronoun; for a
     passive (``Sanders was asked by host Bill Maher``) the agent after "by"."""
     passive = _PASSIVE.match(para, verb_at)
-    if passive and fold(para[seg_start:verb_at].split()[-1:][0] if para[seg_start:verb_at].split()
-                        else "") in _AUXILIARIES:
-        return _subject_right(para, passive.end())
+    before = para[seg_start:verb_at].split()
+    if passive and before and fold(before[-1]) in _AUXILIARIES:
+        role = re.match(r"(?:[a-z]+\s+){1,2}(?=[A-Z])", para[passive.end():])  # "host Bill…"
+        return _subject_right(para, passive.end() + (role.end() if role else 0))
     words = _words(para[seg_start:verb_at], seg_start)
     while words and (fold(words[-1][0]) in _ADVERBS or (fold(words[-1][0]).endswith("ly")
                                                          and words[-1][0].islower())):
@@ -373,7 +385,8 @@ class _Resolver:
 
     def name(self, phrase: str, loose: bool = False) -> str | None:
         """The person or organisation a phrase names; ``loose`` also takes an entity of kind
-        "other" (a name in subject position of a speech verb is a speaker whatever its kind)."""
+        "other" (a name in subject position of a speech verb is a speaker whatever its kind)
+        or a name the entity list missed (:func:`_bare_name`)."""
         found = self.index.resolve(phrase)
         if found is None and " of " in phrase:
             # "Senator John McCain of Arizona", "Mr. Burman of the Tax Policy Center".
@@ -382,7 +395,9 @@ class _Resolver:
         kinds = ("person", "org", "other") if loose else ("person", "org")
         if found is not None and self.index.kind(found) in kinds:
             return found
-        return _bare_name(phrase) if loose and found is None else None
+        if not loose or found is not None:
+            return None
+        return _bare_name(phrase)
 
     def _article(self, para: _Para) -> tuple[str, list[tuple[int, int]]]:
         if para.article_id not in self._sentences:
@@ -628,8 +643,8 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         if found[k] is None and ":" in head:
             # A headline cue: ``Trump: Cruz Has ‘To Come a Long Way’ On Ethanol``.
             colon = s_start + head.index(":")
-            cue = _subject_left(para, s_start, colon)
-            found[k] = res.name(cue.phrase) if cue is not None and cue.kind == "name" else None
+            lead = _subject_left(para, s_start, colon)
+            found[k] = res.name(lead.phrase) if lead is not None and lead.kind == "name" else None
         explicit[k] = found[k] is not None
     # f: continuation inside the paragraph
     for k in range(1, len(spans)):
