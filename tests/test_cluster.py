@@ -119,6 +119,18 @@ def test_far_apart_in_time_lowers_the_score(seed_articles: list[Article]) -> Non
     assert joined["zz_late"] == joined[dated[0].id]
 
 
+def test_undated_article_is_not_scored_at_an_imputed_date(seed_articles: list[Article]) -> None:
+    # With one article a year later the batch's median day is months away from the Geneva
+    # article; an undated copy of it must still join (time term neutral, not near zero).
+    model = _model(cos_all=4.0, time_gauss=4.0, intercept=-6.0)
+    dated = replace(seed_articles[0], date=datetime(2022, 1, 21, tzinfo=UTC))
+    undated = replace(seed_articles[0], id="zz_undated", date=None)
+    later = replace(QUAKE, date=datetime(2023, 1, 21, tzinfo=UTC))
+    labels = StoryClusterer(model=model).fit([dated, undated, later]).labels_
+    assert labels["zz_undated"] == labels[dated.id]
+    assert labels[later.id] != labels[dated.id]
+
+
 def test_shipped_model_separates_seeds_from_an_unrelated_article(
         seed_articles: list[Article]) -> None:
     model = ClusterModel.default()

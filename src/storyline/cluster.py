@@ -2,8 +2,8 @@
 
 :class:`StoryClusterer` follows the estimator contract and processes a batch as a cascade:
 
-1. order the batch by (date, id); an undated article takes the median date of the batch's
-   dated articles (all undated: no time term at all, order by id);
+1. order the batch by (date, id); an undated article is ordered at the median date of the
+   batch's dated articles (all undated: order by id) and scored with no time term;
 2. resolve copies: an article whose ``Link.copy_of`` chain reaches a known article (in this
    batch or seen before) joins its root's story without any similarity;
 3. vectorise the other articles into four L2-normalised hashed TF-IDF signals — body tokens,
@@ -267,6 +267,9 @@ class StoryClusterer:
             0.0 if math.isnan(days_all[i]) else days_all[i], batch[i].id))
         batch = [batch[i] for i in order]
         days_all = days_all[order]
+        # Undated articles are ordered at the batch's median day but scored as undated (time
+        # term neutral): an imputed day can be weeks off when few articles carry a date.
+        days_all[[a.date is None for a in batch]] = math.nan
         roots = _copy_roots(batch, links, set(self.labels_) | set(fresh))
         originals = [i for i, a in enumerate(batch) if a.id not in roots]
         self._cluster_originals([batch[i] for i in originals], days_all[originals])
