@@ -85,7 +85,8 @@ def cli(ctx: click.Context, config: str | None, verbose: int, quiet: bool) -> No
 
 def _print_run(console: Console, result: RunResult, db_url: str) -> None:
     stats = result.stats
-    table = Table(title=f"{len(result.stories)} stories · {result.articles} articles · "
+    n = len(result.stories)
+    table = Table(title=f"{n} {'story' if n == 1 else 'stories'} · {result.articles} articles · "
                         f"{result.read} read this run", title_justify="left")
     table.add_column("story")
     table.add_column("articles", justify="right")
