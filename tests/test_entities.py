@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.model import Article, Entity, Link, StoryContext
+from storyline.model import Article, Entity, StoryContext
 from storyline.synth.entities import build_name_index, extract_entities
 
 REWRITE = "001_0c9859ee3d48e6bf"
@@ -12,9 +12,8 @@ SOURCE = "000_a739bb9f3244bbb2"
 
 
 @pytest.fixture(scope="module")
-def ctx(seed_articles: list[Article]) -> StoryContext:
-    return StoryContext(story_id="s", articles=tuple(seed_articles),
-                        links={REWRITE: Link(REWRITE, "rewrite", SOURCE, 0.8)})
+def ctx(seed_context: StoryContext) -> StoryContext:
+    return seed_context
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from storyline.model import Article, Fact, Link, StoryContext
+from storyline.model import Article, Fact, StoryContext
 from storyline.synth.facts import (
     conflicts,
     extract_facts,
@@ -21,10 +21,8 @@ DAY = datetime(2022, 1, 21, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def seed_facts(seed_articles: list[Article]) -> tuple[Fact, ...]:
-    ctx = StoryContext(story_id="s", articles=tuple(seed_articles),
-                       links={REWRITE: Link(REWRITE, "rewrite", ORIGINAL, 0.8)})
-    return extract_facts(ctx)
+def seed_facts(seed_context: StoryContext) -> tuple[Fact, ...]:
+    return extract_facts(seed_context)
 
 
 def _ctx(*texts: str) -> StoryContext:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.model import Article, Link, Quote, StoryContext
+from storyline.model import Article, Quote, StoryContext
 from storyline.synth.entities import extract_entities
 from storyline.synth.quotes import extract_quotes
 
@@ -15,9 +15,8 @@ BAD_SPEAKERS = {"he", "she", "they", "it", "we", "i", "bloomberg", "ap", "interf
 
 
 @pytest.fixture(scope="module")
-def ctx(seed_articles: list[Article]) -> StoryContext:
-    return StoryContext(story_id="s", articles=tuple(seed_articles),
-                        links={REWRITE: Link(REWRITE, "rewrite", SOURCE, 0.8)})
+def ctx(seed_context: StoryContext) -> StoryContext:
+    return seed_context
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.model import Article, Link, StoryContext, SummarySentence
+from storyline.model import Article, StoryContext, SummarySentence
 from storyline.synth.summary import (
     budget_words,
     candidate_sentences,
@@ -19,9 +19,8 @@ REWRITE = "001_0c9859ee3d48e6bf"
 
 
 @pytest.fixture(scope="module")
-def ctx(seed_articles: list[Article]) -> StoryContext:
-    return StoryContext(story_id="s", articles=tuple(seed_articles),
-                        links={REWRITE: Link(REWRITE, "rewrite", ORIGINAL, 0.8)})
+def ctx(seed_context: StoryContext) -> StoryContext:
+    return seed_context
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from storyline.model import Article, Link, StoryContext, TimelineEvent
+from storyline.model import Article, StoryContext, TimelineEvent
 from storyline.synth.dates import (
     article_reference,
     find_date_mentions,
@@ -21,9 +21,8 @@ FRIDAY = date(2022, 1, 21)
 
 
 @pytest.fixture(scope="module")
-def ctx(seed_articles: list[Article]) -> StoryContext:
-    return StoryContext(story_id="s", articles=tuple(seed_articles),
-                        links={REWRITE: Link(REWRITE, "rewrite", ORIGINAL, 0.8)})
+def ctx(seed_context: StoryContext) -> StoryContext:
+    return seed_context
 
 
 @pytest.fixture(scope="module")
