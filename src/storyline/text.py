@@ -46,6 +46,11 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", stripped).strip().lower()
 
 
+def wordset(text: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text, folded (case and accents)."""
+    return frozenset(fold(word) for word in text.split())
+
+
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines of a text (the corpus puts one paragraph per line)."""
     return [line.strip() for line in text.splitlines() if line.strip()]

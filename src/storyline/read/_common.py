@@ -12,6 +12,8 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from storyline.model import Skip
+
 log = logging.getLogger(__name__)
 
 # Bytes inspected for NUL bytes when deciding whether a file is binary (text never has NULs).
@@ -53,6 +55,22 @@ def decode_text(data: bytes) -> str:
 
 def describe_decode_error(exc: UnicodeDecodeError) -> str:
     return f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+
+
+def load_text(path: Path, max_bytes: int, expected: str) -> str | Skip:
+    """A file's decoded text, or the reason it cannot be used (too big, binary, undecodable).
+
+    ``expected`` names the format in the binary-file reason ("text", "JSON").
+    """
+    data = read_bytes(path, max_bytes)
+    if isinstance(data, str):
+        return Skip(str(path), data)
+    if is_binary(data):
+        return Skip(str(path), f"binary file (NUL bytes), not {expected}")
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError as exc:
+        return Skip(str(path), describe_decode_error(exc))
 
 
 def parse_date(value: object) -> datetime | None:

@@ -19,13 +19,7 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.model import Article, Skip, content_hash
-from storyline.read._common import (
-    decode_text,
-    describe_decode_error,
-    is_binary,
-    parse_date,
-    read_bytes,
-)
+from storyline.read._common import load_text, parse_date
 
 # Field names accepted for each Article attribute, in order of preference.
 TEXT_FIELDS = ("text", "textCleaned", "body", "articleBody")
@@ -92,15 +86,7 @@ def read_json(path: Path, settings: Settings, gold_field: str = "cluster"
 
 
 def _load_text(path: Path, settings: Settings) -> str | Skip:
-    data = read_bytes(path, settings.max_file_bytes)
-    if isinstance(data, str):
-        return Skip(str(path), data)
-    if is_binary(data):
-        return Skip(str(path), "binary file (NUL bytes), not JSON")
-    try:
-        return decode_text(data)
-    except UnicodeDecodeError as exc:
-        return Skip(str(path), describe_decode_error(exc))
+    return load_text(path, settings.max_file_bytes, "JSON")
 
 
 def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:

@@ -11,18 +11,12 @@ from pathlib import Path
 
 from storyline.config import Settings
 from storyline.model import Article, Skip
-from storyline.read._common import decode_text, describe_decode_error, is_binary, read_bytes
+from storyline.read._common import load_text
 
 
 def read_txt(path: Path, settings: Settings) -> Article | Skip:
-    data = read_bytes(path, settings.max_file_bytes)
-    if isinstance(data, str):
-        return Skip(str(path), data)
-    if is_binary(data):
-        return Skip(str(path), "binary file (NUL bytes), not text")
-    try:
-        text = decode_text(data)
-    except UnicodeDecodeError as exc:
-        return Skip(str(path), describe_decode_error(exc))
+    text = load_text(path, settings.max_file_bytes, "text")
+    if isinstance(text, Skip):
+        return text
     stem = path.name.split(".")[0] or path.stem
     return Article(id=stem, text=text, raw=text)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from storyline.model import Entity, EntityKind, StoryContext
-from storyline.text import STOPWORDS, fold, paragraphs, split_sentences
+from storyline.text import STOPWORDS, fold, paragraphs, split_sentences, wordset
 
 __all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "extract_entities", "is_outlet",
            "is_pronoun", "is_title_word"]
@@ -66,13 +66,10 @@ W_CONTEXT = 1.0
 W_DEFAULT_PERSON = 0.5
 W_DEFAULT_OTHER = 0.1
 
-def _wordset(text: str) -> frozenset[str]:
-    """A word list written as whitespace-separated text, folded (case and accents)."""
-    return frozenset(fold(word) for word in text.split())
 
 
 # --- word lists (the only place they live) -----------------------------------------------------
-_PLACES = _wordset("""
+_PLACES = wordset("""
 Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Belarus Belgium
 Bosnia Brazil Britain Bulgaria Canada Chile China Colombia Croatia Cuba Cyprus Czechia Denmark
 Egypt England Estonia Ethiopia Finland France Georgia Germany Greece Hungary Iceland India
@@ -106,24 +103,24 @@ _ALIAS_GROUPS: Mapping[str, str] = {
 }
 _GROUP_KIND: Mapping[str, EntityKind] = {"European Union": "org", "United Nations": "org"}
 # Adjectives of nationality are not entities on their own ("Russian", "Western").
-_DEMONYMS = _wordset("""
+_DEMONYMS = wordset("""
 american russian ukrainian british german french chinese european western eastern soviet
 american israeli palestinian iranian iraqi syrian turkish polish italian spanish japanese
 korean indian canadian mexican belarusian georgian swiss dutch swedish finnish norwegian danish
 austrian hungarian czech greek romanian serbian african asian arab latin nordic baltic
 """)
 # Words that turn a place into a longer place name ("Lake Geneva", "Eastern Europe").
-_GEO_MODIFIERS = _wordset("""
+_GEO_MODIFIERS = wordset("""
 lake mount river gulf bay sea north south east west northern southern eastern western central
 upper lower greater new port cape
 """)
 # Lower-case nouns after a name that make it a place ("the Donbas region").
-_GEO_NOUNS = _wordset("""
+_GEO_NOUNS = wordset("""
 region province city town village river border state oblast county district capital peninsula
 """)
 _PLACE_PREPOSITIONS = frozenset(["in", "near", "outside", "across", "inside", "throughout"])
 # Last words of organisation names.
-_ORG_SUFFIXES = _wordset("""
+_ORG_SUFFIXES = wordset("""
 ministry department treasury union organization organisation kremlin agency council commission
 committee party bank fund alliance association institute university college school court
 parliament congress senate assembly army navy force forces police service office house company
@@ -138,7 +135,7 @@ _OUTLETS = frozenset(fold(o) for o in (
     "Breitbart", "Xinhua", "Al Jazeera", "Sputnik", "RT", "Twitter", "Facebook",
 ))
 # Title words that head a person ("Foreign Minister Sergey Lavrov"); lower case is also a role.
-_ROLE_CORES = _wordset("""
+_ROLE_CORES = wordset("""
 president secretary minister chancellor spokesperson spokesman spokeswoman senator sen rep
 representative governor gov mayor general gen director chairman chairwoman chair ambassador
 envoy king queen prince princess pope premier leader judge justice commander adviser advisor
@@ -146,19 +143,19 @@ speaker mr mrs ms dr prof sir lady counterpart chief official lawmaker diplomat 
 nominee aide deputy lt col capt sgt
 """)
 # Words that may sit inside a title before the role core.
-_TITLE_WORDS = _wordset("""
+_TITLE_WORDS = wordset("""
 of the vice deputy foreign prime defense defence interior finance press chief senior former
 acting attorney state affairs security executive lieutenant first assistant national top white
 house homeland economic trade health education energy justice
 """)
-_FEMALE_MARKERS = _wordset("""
+_FEMALE_MARKERS = wordset("""
 spokeswoman chairwoman congresswoman mrs ms madam queen princess lady businesswoman
 """)
-_MALE_MARKERS = _wordset("""
+_MALE_MARKERS = wordset("""
 spokesman chairman congressman mr king prince sir lord
 """)
 # A small list of common female first names, for "she" → last named woman.
-_FEMALE_NAMES = _wordset("""
+_FEMALE_NAMES = wordset("""
 maria mary anna anne ann jen jennifer hillary nancy kamala elizabeth angela annalena ursula liz
 elizabeth theresa marine sarah sara susan karen linda patricia barbara margaret jane julia
 yulia olga irina natalia natalya tatiana svetlana elena helena victoria emily jessica ashley
@@ -168,7 +165,7 @@ carly debbie megyn loretta chelsea amanda katie huma kristen ruth monica jill he
 sonia jackie marla jeanne andrea jenna gina erin mika lucy martha michele paula nicole megan
 joni heather melissa maggie kellyanne hope katy betsy cheryl diane dianne judy janet sheila
 """)
-_MALE_NAMES = _wordset("""
+_MALE_NAMES = wordset("""
 joe joseph donald barack george bill john james robert michael david richard thomas antony
 anthony sergey sergei vladimir dmitry dmitri volodymyr boris emmanuel olaf mike jeb ben ted
 marco bernie rand chris paul jim tom tim steve peter mark jeff kevin lindsey mitch chuck
@@ -180,26 +177,26 @@ merrick roy billy phil colin walter marc sean dean nate alex carl igor recep mat
 hugh fidel gordon greg brad karl tony abraham don reince harry ben jeb ted rand lincoln
 """)
 # Words that are capitalised but never entities.
-_TIME_WORDS = _wordset("""
+_TIME_WORDS = wordset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today yesterday tomorrow
 """)
-_NAME_CONNECTORS = _wordset("""
+_NAME_CONNECTORS = wordset("""
 of for de da del der van von bin al la le
 """)
 # Sentence adverbs and connectives that are capitalised only because they open a sentence
 # ("Meanwhile Rihanna, who…", "Still, Trump said…"); never the first word of a name.
-_LEAD_WORDS = _wordset("""
+_LEAD_WORDS = wordset("""
 meanwhile however still later instead also yet now then indeed earlier moreover furthermore
 separately previously afterward afterwards recently finally additionally overall ultimately
 notably nevertheless nonetheless similarly likewise unlike like even perhaps maybe clearly
 sadly unfortunately fortunately interestingly thus hence therefore otherwise despite although
 though because since unless whether asked speaking says said according last next tonight
 """)
-_PRONOUNS = _wordset("""
+_PRONOUNS = wordset("""
 he she they it we i you his her their its him them
 """)
-SPEECH_VERBS = _wordset("""
+SPEECH_VERBS = wordset("""
 say says said saying tell tells told telling add adds added adding warn warns warned warning
 state states stated note notes noted noting ask asks asked reply replies replied respond
 responds responded declare declares declared insist insists insisted argue argues argued claim

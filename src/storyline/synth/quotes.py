@@ -71,7 +71,7 @@ from storyline.synth.entities import (
     is_pronoun,
     is_title_word,
 )
-from storyline.text import STOPWORDS, fold, sentence_spans, word_count
+from storyline.text import STOPWORDS, fold, sentence_spans, word_count, wordset
 
 __all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans"]
 
@@ -102,9 +102,6 @@ PRONOUN_SENTENCES = 4
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
 
-def _wordset(text: str) -> frozenset[str]:
-    """A word list written as whitespace-separated text, folded (case and accents)."""
-    return frozenset(fold(word) for word in text.split())
 
 
 # --- marks and words (the only place they live) ------------------------------------------------
@@ -119,21 +116,21 @@ _MARKS = re.compile("''|[\"“”„«»'‘’‚]")
 # Where an unclosed quote most likely ended: a narrative participle after a comma.
 _NARRATIVE_BREAK = re.compile(r",\s+(?:referring|according|adding|noting|citing|saying|"
                               r"speaking|writing)\b")
-_ADVERBS = _wordset("""
+_ADVERBS = wordset("""
 later also again then previously repeatedly once still meanwhile has had have would will was is
 did does just never often reportedly publicly privately recently earlier today yesterday
 further however subsequently already had has
 """)
-_DETERMINERS = _wordset("""
+_DETERMINERS = wordset("""
 the a an his her their its our my your these those such western any
 """)
 # Words that open a sentence before its subject ("But Trump said", "On Monday, Clinton told").
-_OPENERS = _wordset("""
+_OPENERS = wordset("""
 but and so yet still also then later meanwhile however instead earlier now asked on in at
 after before during when while monday tuesday wednesday thursday friday saturday sunday
 """)
 # Capitalised plural nouns that open sentences but name no one ("Officials said…").
-_GROUP_NOUNS = _wordset("""
+_GROUP_NOUNS = wordset("""
 officials analysts democrats republicans experts critics officers supporters voters observers
 residents sources aides advocates protesters lawmakers leaders authorities police
 investigators prosecutors activists organizers conservatives liberals progressives people
@@ -147,7 +144,7 @@ _HEADLINE_VERBS = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Slams", 
                              "Insists", "Declares", "Tweets", "Responds", "Mocks", "Predicts"])
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
-_AUXILIARIES = _wordset("was were is are been being")
+_AUXILIARIES = wordset("was were is are been being")
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
