@@ -200,3 +200,27 @@ def test_nothing_readable_exits_nonzero(tmp_path: Path,
     assert code != 0
     assert "error:" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 2
+
+
+def test_export_of_a_missing_database_is_an_error_not_a_new_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere" / "x.db"
+    code = _run("export", "--db", f"sqlite:///{missing}")
+    err = capsys.readouterr().err
+    assert code != 0 and "no storyline database" in err and "storyline run" in err
+    assert not missing.exists() and not missing.parent.exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["run", str(EXAMPLE), "--summary-words", "-5"],
+    ["eval", "quotes", "EMPTY_DIR"],  # exists, but is not a PolNeAR split
+    ["run", str(EXAMPLE), "--db", "mysql://x"],
+])
+def test_bad_flags_give_one_line_errors(args: list[str], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    if args[0] == "run" and "--db" not in args:
+        args = [*args, "--db", f"sqlite:///{tmp_path / 'f.db'}"]
+    code = _run(*[str(tmp_path) if a == "EMPTY_DIR" else a for a in args])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1

@@ -98,3 +98,10 @@ def test_markdown_escapes_untrusted_text() -> None:
     md = report.to_markdown([_story()])
     assert "<script>" not in md and "\\<script\\>" in md
     assert "\\*sentence\\*" in md
+
+
+def test_settings_ranges_are_checked() -> None:
+    with pytest.raises(ConfigError, match="summary_words=0 is out of range"):
+        Settings(summary_words=0)
+    with pytest.raises(ConfigError, match="at least"):
+        Settings.load(env={"STORYLINE_TIME_SIGMA_DAYS": "0"})

@@ -153,7 +153,7 @@ def export(ctx: click.Context, db_url: str | None, fmt: report.ExportFormat,
            output: str | None) -> None:
     """Export the stored stories as JSON Lines, JSON, Markdown or a self-contained HTML page."""
     settings = _settings(ctx, db_url=db_url)
-    with open_store(settings.db_url) as store:
+    with open_store(settings.db_url, create=False) as store:
         stories = store.load_stories()
         texts = {a.id: a.text for a in store.load_articles()} if fmt == "html" else None
     _emit(report.render(stories, fmt, texts), output)

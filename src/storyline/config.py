@@ -41,6 +41,13 @@ class Settings:
     scheduler: str | None = None
     progress: bool = True
 
+    def __post_init__(self) -> None:
+        for name, low in _MINIMA.items():
+            value = getattr(self, name)
+            if value < low:
+                raise ConfigError(f"setting {name}={value!r} is out of range: it must be at "
+                                  f"least {low}")
+
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
@@ -71,6 +78,13 @@ class Settings:
                 f"unknown setting(s) {', '.join(unknown)}; known settings: {', '.join(known)}"
             )
         return cls(**{k: _coerce(k, v, cls) for k, v in values.items()})
+
+
+# Smallest sensible value of each numeric setting (checked when a Settings is built).
+_MINIMA: dict[str, float] = {
+    "summary_words": 1, "minhash_permutations": 16, "max_file_bytes": 1, "max_text_chars": 1,
+    "time_sigma_days": 0.01, "workers": 0,
+}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.errors import InputError
 from storyline.model import Article, Skip, StoryContext
 from storyline.synth.entities import build_name_index, is_pronoun, is_title_word
 from storyline.synth.quotes import find_quote_spans
@@ -454,12 +455,12 @@ def evaluate_quotes(split_dir: str | Path, limit: int | None = None) -> QuoteEva
     """P/R/F1 and speaker accuracy of the quote ledger and the naive baseline on a PolNeAR split.
 
     ``split_dir`` holds ``text/`` and ``attributions/``; ``limit`` takes the first N articles in
-    sorted order. Raises ``FileNotFoundError`` when ``split_dir/text`` does not exist.
+    sorted order. Raises :class:`InputError` when ``split_dir/text`` does not exist.
     """
     root = Path(split_dir)
     if not (root / "text").is_dir():
-        raise FileNotFoundError(f"{root / 'text'} not found: pass a PolNeAR split directory "
-                                "holding text/ and attributions/")
+        raise InputError(f"{root / 'text'} not found: pass a PolNeAR split directory "
+                         "holding text/ and attributions/")
     report = QuoteEvalReport(root.name, SystemScores("storyline"), SystemScores("naive"))
     paths = list(_texts(root))
     for path in paths[:limit] if limit is not None else paths:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from storyline.errors import ConfigError, MissingDependencyError
+from storyline.errors import ConfigError, MissingDependencyError, StoreError
 from storyline.store.base import BatchStats, Store
 from storyline.store.sqlite import MEMORY, SQLiteStore
 
@@ -30,15 +30,17 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"}
 
 
-def open_store(url: str | Path, *, schema: str | None = None) -> Store:
+def open_store(url: str | Path, *, schema: str | None = None, create: bool = True) -> Store:
     """Open (creating and migrating if needed) the store at ``url``.
 
     ``schema`` selects a PostgreSQL schema (created when missing); it is an error for SQLite.
+    ``create=False`` is for read-only commands: a SQLite file that does not exist is a
+    :class:`StoreError` (instead of a new empty database).
     Raises :class:`ConfigError` for a URL of unknown form, :class:`StoreError` when the
     database cannot be opened, :class:`MissingDependencyError` when psycopg is missing.
     """
     if isinstance(url, Path):
-        return _sqlite(str(url), schema)
+        return _sqlite(str(url), schema, create)
     text = url.strip()
     if not text:
         raise ConfigError(f"empty database URL; use one of: {'; '.join(ACCEPTED_URLS)}")
@@ -46,17 +48,17 @@ def open_store(url: str | Path, *, schema: str | None = None) -> Store:
     if match is None or _WINDOWS_DRIVE.match(text):
         if ":" in text.split("/", 1)[0] and not _WINDOWS_DRIVE.match(text):
             raise _unknown(text)  # e.g. "postgresql:/host" or "sqlite:foo.db"
-        return _sqlite(text, schema)
+        return _sqlite(text, schema, create)
     scheme = match.group(1).lower()
     rest = text[match.end():]
     if scheme == "sqlite":
         if rest in ("", MEMORY, "/" + MEMORY):
-            return _sqlite(MEMORY, schema)
+            return _sqlite(MEMORY, schema, True)
         if not rest.startswith("/") or rest == "/":
             raise ConfigError(f"cannot read the SQLite URL {text!r}: put three slashes before "
                               f"a relative path (sqlite:///data/storyline.db) and four before "
                               f"an absolute one (sqlite:////var/lib/storyline.db)")
-        return _sqlite(rest[1:], schema)
+        return _sqlite(rest[1:], schema, create)
     if scheme in _POSTGRES_SCHEMES:
         try:
             from storyline.store.postgres import PostgresStore
@@ -68,10 +70,13 @@ def open_store(url: str | Path, *, schema: str | None = None) -> Store:
     raise _unknown(text)
 
 
-def _sqlite(path: str, schema: str | None) -> Store:
+def _sqlite(path: str, schema: str | None, create: bool) -> Store:
     if schema is not None:
         raise ConfigError("a schema can only be chosen for PostgreSQL; SQLite keeps one "
                           "storyline database per file, so use another file instead")
+    if not create and path != MEMORY and not Path(path).exists():
+        raise StoreError(f"no storyline database at {path}; create it with "
+                         f"`storyline run INPUT... --db sqlite:///{path}` first")
     return SQLiteStore(path)
 
 
