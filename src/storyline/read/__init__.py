@@ -10,14 +10,18 @@ One module per format; :func:`iter_inputs` dispatches on the file name:
 ``-``                      JSON Lines on standard input (streaming)
 ========================  =============================================
 
-Folders are walked recursively in sorted order. Bad input never aborts: every unusable item
-becomes a :class:`Skip` with a one-line reason (nonexistent path, unknown extension, empty,
-binary, invalid UTF-8, too large, malformed JSON line).
+Folders are walked recursively in sorted order; symbolic links to files are read, links to
+folders are reported, not followed (no loops, nothing outside the folder given). Bad input
+never aborts: every unusable item becomes a :class:`Skip` with a one-line reason (nonexistent
+path, broken link, link loop, special file, unreadable folder, unknown extension, empty, binary,
+invalid UTF-8, too large, malformed JSON line, …).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -76,19 +80,13 @@ def iter_inputs(inputs: Sequence[str | Path], settings: Settings, stdin: TextIO 
     for item in inputs:
         if str(item) == STDIN:
             yield from iter_json_lines(stdin if stdin is not None else sys.stdin, "<stdin>",
-                                       gold_field)
+                                       gold_field, settings.max_file_bytes)
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-            if not files:
-                yield Skip(str(path), "folder contains no files")
-            for file in files:
-                yield from _read_file(file, settings, gold_field)
-        elif path.is_file():
-            yield from _read_file(path, settings, gold_field)
+            yield from _read_folder(path, settings, gold_field)
         else:
-            yield Skip(str(path), "no such file or folder")
+            yield from _read_entry(path, settings, gold_field)
 
 
 def read_inputs(inputs: Sequence[str | Path], settings: Settings, stdin: TextIO | None = None,
@@ -102,6 +100,61 @@ def read_inputs(inputs: Sequence[str | Path], settings: Settings, stdin: TextIO 
             result.articles.append(item)
     log.debug("read %d articles, skipped %d items", len(result.articles), len(result.skips))
     return result
+
+
+def _read_folder(root: Path, settings: Settings, gold_field: str) -> Iterator[Article | Skip]:
+    """Every entry under ``root``, sorted; a folder reached twice (link loop) is read once."""
+    seen: set[tuple[int, int]] = set()
+    found = False
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            info = folder.stat()
+            key = (info.st_dev, info.st_ino)
+            if key in seen:
+                yield Skip(str(folder), "folder already read (symbolic link loop); not read again")
+                continue
+            seen.add(key)
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield Skip(str(folder), f"cannot read folder: {exc.strerror or exc}")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink() and path.is_dir():
+                found = True
+                yield Skip(str(path), "symbolic link to a folder, not followed (give the "
+                                      "folder itself as an input to read it)")
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append(path)
+            else:
+                found = True
+                yield from _read_entry(path, settings, gold_field)
+        pending.extend(reversed(subfolders))
+    if not found:
+        yield Skip(str(root), "folder contains no files")
+
+
+def _read_entry(path: Path, settings: Settings, gold_field: str) -> Iterator[Article | Skip]:
+    """One path that is not a folder: a regular file is read, anything else is a Skip."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            reason = ("symbolic link loop" if exc.errno == 40  # ELOOP
+                      else f"broken symbolic link to {os.readlink(path)}")
+        elif isinstance(exc, FileNotFoundError):
+            reason = "no such file or folder"
+        else:
+            reason = f"cannot read: {exc.strerror or exc}"
+        yield Skip(str(path), reason)
+        return
+    if not stat.S_ISREG(mode):
+        yield Skip(str(path), "not a regular file (device, pipe or socket)")
+        return
+    yield from _read_file(path, settings, gold_field)
 
 
 def _read_file(path: Path, settings: Settings, gold_field: str) -> Iterator[Article | Skip]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.model import Article, Skip
-from storyline.read._common import parse_date, read_bytes
+from storyline.read._common import file_id, parse_date, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -46,4 +46,4 @@ def read_html(path: Path, settings: Settings) -> Article | Skip:
     data = read_bytes(path, settings.max_file_bytes)
     if isinstance(data, str):
         return Skip(str(path), data)
-    return html_to_article(data, path.name.split(".")[0] or path.stem, str(path))
+    return html_to_article(data, file_id(path), str(path))

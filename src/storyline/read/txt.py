@@ -11,12 +11,11 @@ from pathlib import Path
 
 from storyline.config import Settings
 from storyline.model import Article, Skip
-from storyline.read._common import load_text
+from storyline.read._common import file_id, load_text
 
 
 def read_txt(path: Path, settings: Settings) -> Article | Skip:
     text = load_text(path, settings.max_file_bytes, "text")
     if isinstance(text, Skip):
         return text
-    stem = path.name.split(".")[0] or path.stem
-    return Article(id=stem, text=text, raw=text)
+    return Article(id=file_id(path), text=text, raw=text)
