@@ -105,3 +105,11 @@ def test_settings_ranges_are_checked() -> None:
         Settings(summary_words=0)
     with pytest.raises(ConfigError, match="at least"):
         Settings.load(env={"STORYLINE_TIME_SIGMA_DAYS": "0"})
+
+
+def test_markdown_escapes_metadata_fields_too() -> None:
+    story = _story()
+    evil = StoryArticle(id="x", lang="[click](javascript:alert(1))", date="[d](javascript:x)")
+    md = report.to_markdown([Story(**{**{f: getattr(story, f) for f in story.__slots__},
+                                      "articles": (evil,)})])
+    assert "[click](javascript" not in md and "[d](javascript" not in md

@@ -97,6 +97,9 @@ class StoryContext:
     story_id: str
     articles: tuple[Article, ...]
     links: Mapping[str, Link] = field(default_factory=dict)
+    # Root of every article, filled on first use (the context is immutable, so it never goes
+    # stale); not part of equality, repr or the constructor.
+    _roots: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def link(self, article_id: str) -> Link:
         return self.links.get(article_id) or Link(article_id)
@@ -105,17 +108,31 @@ class StoryContext:
         """The original an article ultimately derives from (itself when it is an original).
 
         Follows ``copy_of`` inside this story; a pointer to an article outside the story, or a
-        cycle, stops at the last article seen inside it.
+        cycle, stops at the last article seen inside it. Computed once for all the story's
+        articles (synthesizers ask for every fact and quote).
         """
-        inside = {a.id for a in self.articles}
-        seen = {article_id}
-        current = article_id
+        if not self._roots:
+            inside = {a.id for a in self.articles}
+            for article in self.articles:
+                self._walk(article.id, inside)
+        found = self._roots.get(article_id)
+        return found if found is not None else article_id
+
+    def _walk(self, article_id: str, inside: set[str]) -> str:
+        """Follow ``copy_of`` to the root, recording it for every article on the path."""
+        path = [article_id]
         while True:
+            current = path[-1]
+            if current in self._roots:
+                root = self._roots[current]
+                break
             parent = self.link(current).copy_of
-            if parent is None or parent not in inside or parent in seen:
-                return current
-            seen.add(parent)
-            current = parent
+            if parent is None or parent not in inside or parent in path:
+                root = current
+                break
+            path.append(parent)
+        self._roots.update(dict.fromkeys(path, root))
+        return root
 
     def independent_support(self, article_ids: Sequence[str]) -> int:
         """How many distinct originals (copy-graph roots) stand behind these articles."""

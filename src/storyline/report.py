@@ -243,9 +243,10 @@ def _cite(ids: Sequence[str]) -> str:
 def story_markdown(story: Story) -> str:
     """One story as Markdown; every synthesized item carries its citations."""
     lines = [f"## {md_escape(story.headline or story.story_id)}", ""]
-    lines.append(f"`{story.story_id}` · {len(story.articles)} articles · "
+    lines.append(f"{md_escape(story.story_id)} · {len(story.articles)} articles · "
                  f"{story.independent_sources} independent sources · "
-                 f"{story.first_seen or 'undated'} – {story.last_seen or 'undated'}")
+                 f"{md_escape(story.first_seen or 'undated')} – "
+                 f"{md_escape(story.last_seen or 'undated')}")
     lines.append("")
     if story.summary:
         lines += ["### Summary", ""]
@@ -280,7 +281,7 @@ def story_markdown(story: Story) -> str:
         lines.append("")
     if story.timeline:
         lines += ["### Timeline", ""]
-        lines += [f"- **{t.date}** {md_escape(t.text)} {_cite(t.article_ids)}"
+        lines += [f"- **{md_escape(t.date)}** {md_escape(t.text)} {_cite(t.article_ids)}"
                   for t in story.timeline]
         lines.append("")
     lines += ["### Articles", ""]
@@ -288,7 +289,7 @@ def story_markdown(story: Story) -> str:
         rel = a.relation if a.copy_of is None else f"{a.relation} of {md_escape(a.copy_of)}"
         lines.append(f"- [{md_escape(a.id)}] {md_escape(a.title or '(untitled)')} — "
                      f"{md_escape(a.source or a.url or 'unknown source')}, "
-                     f"{a.date or 'undated'}, {a.lang or '?'}, {rel}")
+                     f"{md_escape(a.date or 'undated')}, {md_escape(a.lang or '?')}, {rel}")
     lines.append("")
     return "\n".join(lines)
 
