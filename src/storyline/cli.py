@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -24,8 +24,12 @@ from storyline import report
 from storyline.config import Settings
 from storyline.errors import StorylineError
 from storyline.model import Story
-from storyline.pipeline import Pipeline, RunResult
-from storyline.store import open_store
+
+if TYPE_CHECKING:
+    from storyline.pipeline import RunResult
+
+# The pipeline and the stores pull in scikit-learn, SciPy and friends: they are imported
+# inside the commands that need them, so `storyline --help` and errors stay instant.
 
 log = logging.getLogger("storyline")
 
@@ -107,8 +111,8 @@ def _print_run(console: Console, result: RunResult, db_url: str) -> None:
         console.print(f"\nstore {escape(db_url)}: {stats}")
     if result.skips:
         console.print(f"\n[yellow]skipped {len(result.skips)} input item(s):[/yellow]")
-        for skip in result.skips:
-            console.print(f"  - {escape(str(skip))}")
+        for skip in result.skips:  # one line per skip, never wrapped (greppable)
+            console.print(f"  - {escape(str(skip))}", soft_wrap=True)
 
 
 @cli.command()
@@ -128,6 +132,8 @@ def run(ctx: click.Context, inputs: Sequence[str], db_url: str | None, report_pa
                          cluster_model=cluster_model)
     console = Console(highlight=False)
     with _progress(settings.progress) as progress:
+        from storyline.pipeline import Pipeline
+
         result = Pipeline(settings, progress=progress).run(
             inputs, stdin=sys.stdin if "-" in inputs else None)
     _print_run(console, result, settings.db_url)
@@ -137,6 +143,8 @@ def run(ctx: click.Context, inputs: Sequence[str], db_url: str | None, report_pa
 
 
 def _write_report(settings: Settings, stories: Sequence[Story], path: Path) -> None:
+    from storyline.store import open_store
+
     with open_store(settings.db_url) as store:
         texts = {a.id: a.text for a in store.load_articles()}
     path.write_text(report.to_html(stories, texts), encoding="utf-8")
@@ -153,6 +161,8 @@ def export(ctx: click.Context, db_url: str | None, fmt: report.ExportFormat,
            output: str | None) -> None:
     """Export the stored stories as JSON Lines, JSON, Markdown or a self-contained HTML page."""
     settings = _settings(ctx, db_url=db_url)
+    from storyline.store import open_store
+
     with open_store(settings.db_url, create=False) as store:
         stories = store.load_stories()
         texts = {a.id: a.text for a in store.load_articles()} if fmt == "html" else None
@@ -171,6 +181,8 @@ def story(ctx: click.Context, inputs: Sequence[str], summary_words: int | None, 
           output: str | None) -> None:
     """Treat all INPUTS as ONE story and print its synthesis (nothing is stored)."""
     settings = _settings(ctx, summary_words=summary_words)
+    from storyline.pipeline import Pipeline
+
     result = Pipeline(settings).story(inputs, stdin=sys.stdin if "-" in inputs else None)
     if fmt == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -53,7 +53,9 @@ def wordset(text: str) -> frozenset[str]:
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines of a text (the corpus puts one paragraph per line)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    # Split on "\n" only, as the cleaner does: str.splitlines would also break on U+2028,
+    # U+0085 and form feeds inside a paragraph, shifting sentence anchors between stages.
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def _is_abbreviation(before: str) -> bool:
