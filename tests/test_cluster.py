@@ -316,3 +316,57 @@ def test_merge_pairs_label_story_pairs_by_majority_gold() -> None:
     assert features.shape == (labels.size, len(MERGE_FEATURE_NAMES))
     # Story 2 vs story 1 (same gold) is positive; story 3 vs either is negative.
     assert 1 in labels.tolist() and 0 in labels.tolist()
+
+
+# -- long-article regime ---------------------------------------------------------------------
+def test_long_regime_round_trips_and_old_files_still_load(tmp_path: Path) -> None:
+    short, long = _model(cos_all=9.0), _model(cos_all=3.0, intercept=-2.0)
+    model = short.with_long(long, 20)
+    path = tmp_path / "model.json"
+    model.save(path)
+    again = ClusterModel.load(path)
+    assert again.long is not None and again.long.coef == long.coef
+    assert again.long_min_tokens == 20
+    assert again.regime(19) is again and again.regime(20) is again.long
+    data = json.loads(path.read_text())
+    del data["long_regime"]  # a format-2 file: one model for every length
+    path.write_text(json.dumps(data))
+    assert ClusterModel.load(path).regime(10_000).long is None
+
+
+def test_long_regime_must_be_one_regime_with_a_gate() -> None:
+    inner = _model().with_long(_model(), 5)
+    with pytest.raises(ConfigError, match="one-regime"):
+        _model().with_long(inner, 5)
+    with pytest.raises(ConfigError, match="long_min_tokens"):
+        replace(_model(), long=_model(), long_min_tokens=0)
+
+
+def test_articles_are_decided_by_their_length_regime(seed_articles: list[Article]) -> None:
+    """Short articles follow the outer model (always join), long ones the long regime
+    (never join): the same near-duplicates end up together only when they are short."""
+    always = _model(threshold=0.5, intercept=5.0)
+    never = _model(threshold=0.5, intercept=-50.0)
+    model = always.with_long(never, 20)
+    base = seed_articles[0]
+    long_twins = [replace(base, id=f"long{i}") for i in range(3)]
+    short_text = "Blinken and Lavrov meet in Geneva over Ukraine troops"
+    short_twins = [replace(base, id=f"short{i}", title="", text=short_text) for i in range(3)]
+    labels = StoryClusterer(model=model).fit([*long_twins, *short_twins]).labels_
+    assert len({labels[a.id] for a in long_twins}) == 3
+    assert len({labels[a.id] for a in short_twins}) == 1
+
+
+def test_article_pair_features_match_the_clusterers_view(seed_articles: list[Article]) -> None:
+    from storyline.cluster import article_pair_features
+
+    a, b = seed_articles[0], seed_articles[2]
+    twin = replace(a, id="twin")
+    features, lengths = article_pair_features([(a, twin), (a, b), (a, QUAKE)])
+    cos_all = FEATURE_NAMES.index("cos_all")
+    assert features[0, cos_all] == pytest.approx(1.0)
+    assert features[0, cos_all] > features[1, cos_all] > features[2, cos_all] >= 0.0
+    # One-article story: best member, average link and centroid cosines coincide.
+    for name in ("max_all", "avg_all"):
+        assert features[1, FEATURE_NAMES.index(name)] == pytest.approx(features[1, cos_all])
+    assert lengths[0] > 100

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from storyline.cli import main
@@ -86,3 +88,43 @@ def test_mstream_held_out_floor(shared_dir: Path) -> None:
     report = evaluate_clustering([shared_dir / "data/googlenews-mstream/News.jsonl"],
                                  gold_field="clusterNo")
     assert report.scores["nmi"] >= 0.86 and report.scores["bcubed_f1"] >= 0.72
+
+
+
+def test_fit_drops_features_and_reports_pair_validation(corpus: Path) -> None:
+    from storyline.cluster_model import FEATURE_NAMES
+    from storyline.config import Settings
+    from storyline.evaluate import fit_cluster_model
+    from storyline.read import read_inputs
+
+    articles = read_inputs([corpus], Settings(), gold_field="cluster").articles
+    pairs_x = np.array([[0.9] * 6 + [1.0, 0.7, 0.0], [0.05] * 6 + [1.0, 0.7, 0.0]] * 10)
+    pairs_y = np.array([1, 0] * 10, dtype=np.int8)
+    model, sweep = fit_cluster_model(articles, drop_features=("log_size", "log_age"),
+                                     extra_pairs=(pairs_x, pairs_y),
+                                     pair_validation=(pairs_x, pairs_y),
+                                     merge_thresholds=(None,))
+    assert model.coef[FEATURE_NAMES.index("log_size")] == 0.0
+    assert model.coef[FEATURE_NAMES.index("log_age")] == 0.0
+    assert model.provenance["extra_pairs"] == 20
+    # The extra pairs are perfectly separable: every threshold gets them all right.
+    assert model.provenance["selection_pair_f1"] == 1.0
+    assert all(row["pair_validation_f1"] == 1.0 for row in sweep)
+    with pytest.raises(ValueError, match="unknown features"):
+        fit_cluster_model(articles, drop_features=("no_such",), merge_thresholds=(None,))
+
+
+@pytest.mark.slow
+def test_synthetic_long_articles_floor(shared_dir: Path) -> None:
+    """Quality gate on full-length articles: the held-out synthetic split (bench/
+    synth_stories.py, real PolNeAR / AEB / seed articles) must not snowball into a few
+    stories, as it did (BCubed F1 0.17) before the long-article regime."""
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        import synth_stories
+    finally:
+        sys.path.remove(str(bench))
+    corpus = synth_stories.corpus_path("report", out=bench / "out")
+    report = evaluate_clustering([corpus])
+    assert report.scores["bcubed_f1"] >= 0.95 and report.scores["nmi"] >= 0.98

@@ -303,9 +303,10 @@ class StoryClusterer:
         return (self.settings or Settings()).time_sigma_days
 
     # -- steps ------------------------------------------------------------------------------
-    def _vectorise(self, articles: Sequence[Article]) -> list[sp.csr_matrix]:
-        """Four L2-normalised signals (body, title, entities, title + body); IDF counts this
-        batch first."""
+    def _vectorise(self, articles: Sequence[Article]) -> tuple[list[sp.csr_matrix], np.ndarray]:
+        """Four L2-normalised signals (body, title, entities, title + body), IDF counting this
+        batch first, and each article's number of title + body tokens (it picks the model's
+        regime)."""
         bodies = [body_tokens(a.text) for a in articles]
         titles = [title_tokens(a.title) for a in articles]
         docs = [
@@ -319,19 +320,23 @@ class StoryClusterer:
             counts = vectorizer.counts(signal_docs)
             vectorizer.partial_fit_counts(counts)
             out.append(vectorizer.transform_counts(counts))
-        return out
+        lengths = np.array([len(doc) for doc in docs[ALL]], dtype=np.int64)
+        return out, lengths
 
     def _cluster_originals(self, articles: Sequence[Article], days: np.ndarray) -> None:
         if not articles:
             return
-        signals = self._vectorise(articles)
+        signals, lengths = self._vectorise(articles)
+        length_of = {a.id: int(n) for a, n in zip(articles, lengths, strict=True)}
         founded: dict[str, list[str]] = {}  # story founded in this batch → its articles
+        merges = self.model_.merges or (self.model_.long is not None and self.model_.long.merges)
         for start in range(0, len(articles), CHUNK_SIZE):
             stop = min(start + CHUNK_SIZE, len(articles))
             chunk = [m[start:stop] for m in signals]
-            touched = self._assign_chunk(articles[start:stop], chunk, days[start:stop], founded)
-            if self.model_.merges or self._merge_recorder is not None:
-                self._merge_fragments(touched, founded)
+            touched = self._assign_chunk(articles[start:stop], chunk, days[start:stop],
+                                         lengths[start:stop], founded)
+            if merges or self._merge_recorder is not None:
+                self._merge_fragments(touched, founded, length_of)
 
     def _chunk_scores(self, chunk: list[sp.csr_matrix]) -> _ChunkScores:
         n = chunk[0].shape[0]
@@ -351,8 +356,10 @@ class StoryClusterer:
         return _ChunkScores(story_dots, self_dots, max_all, present)
 
     def _assign_chunk(self, articles: Sequence[Article], chunk: list[sp.csr_matrix],
-                      days: np.ndarray, founded: dict[str, list[str]]) -> np.ndarray:
-        """Walk one chunk in order; join the best candidate story or found a new one.
+                      days: np.ndarray, lengths: np.ndarray, founded: dict[str, list[str]]
+                      ) -> np.ndarray:
+        """Walk one chunk in order; join the best candidate story or found a new one (the
+        decision is the model regime's for the article's length).
 
         Returns the rows of the stories the chunk touched; ``founded`` gains the articles of
         stories founded in this batch."""
@@ -372,10 +379,13 @@ class StoryClusterer:
         keys = [*self.story_keys_]
         member_of = np.empty(n, dtype=np.int64)
         keep_member = np.zeros(n, dtype=bool)
-        model = self.model_
-        coef = np.asarray(model.coef, dtype=np.float64)
-        cut = model.logit_threshold
+        regimes: dict[int, tuple[np.ndarray, float, float]] = {}
         for row, article in enumerate(articles):
+            model = self.model_.regime(int(lengths[row]))
+            if id(model) not in regimes:
+                regimes[id(model)] = (np.asarray(model.coef, dtype=np.float64),
+                                      model.intercept, model.logit_threshold)
+            coef, intercept, cut = regimes[id(model)]
             n_stories = len(keys)
             dots = scores.story_dots[:, row, :n_stories]
             # Body and title tokens are in the title + body signal: two signals suffice.
@@ -389,7 +399,7 @@ class StoryClusterer:
                                          scores.present[row], scores.max_all[row, candidates],
                                          sizes[candidates], days[row], spans[:, candidates],
                                          self.sigma_days)
-                logits = features @ coef + model.intercept
+                logits = features @ coef + intercept
                 top = int(np.argmax(logits))
                 if logits[top] >= cut:
                     best = int(candidates[top])
@@ -514,9 +524,12 @@ class StoryClusterer:
         out[:, 8] = np.log1p(sizes[tgt])
         return src, tgt, out
 
-    def _merge_fragments(self, touched: np.ndarray, founded: dict[str, list[str]]) -> None:
+    def _merge_fragments(self, touched: np.ndarray, founded: dict[str, list[str]],
+                         length_of: Mapping[str, int]) -> None:
         """Fragment-merge pass after a chunk: each story the chunk touched that was founded
-        in this batch may merge into its best-scoring larger (or older) active story.
+        in this batch may merge into its best-scoring larger (or older) active story. The
+        merge part of the regime of the source story's founding article decides (a regime
+        without one merges nothing).
 
         Cost is bounded by (touched stories × active stories) dense dot products per chunk,
         and a touched story's members × all stored members; both caps are fixed."""
@@ -527,16 +540,24 @@ class StoryClusterer:
         src, tgt, features = self._merge_candidates(sources)
         if not src.size:
             return
-        model = self.model_
-        logits = model.merge_logits(features) if model.merges else features[:, 3]
+        # Per pair: logit minus the threshold of the source's regime (-inf: no merge part).
+        margins = np.full(src.size, -np.inf)
+        recorded = features[:, 3].copy()
+        source_regime = [self.model_.regime(length_of.get(keys[r], 0)) for r in src]
+        for model in {id(m): m for m in source_regime}.values():
+            rows = np.array([m is model for m in source_regime])
+            if model.merges:
+                logits = model.merge_logits(features[rows])
+                recorded[rows] = logits
+                margins[rows] = logits - model.merge_logit_threshold
         if self._merge_recorder is not None:
-            self._merge_recorder.record(self, src, tgt, features, logits)
-        if not model.merges:
+            self._merge_recorder.record(self, src, tgt, features, recorded)
+        if not np.isfinite(margins).any():
             return
         into = np.arange(len(keys))
         moved = np.zeros(len(keys), dtype=bool)
-        for pair in np.argsort(-logits, kind="stable"):
-            if logits[pair] < model.merge_logit_threshold:
+        for pair in np.argsort(-margins, kind="stable"):
+            if margins[pair] < 0.0:
                 break
             source, target = int(src[pair]), int(tgt[pair])
             while into[target] != target:
@@ -647,6 +668,40 @@ def training_pairs(articles: Sequence[Article], settings: Settings | None = None
     if not teacher.features:
         return np.zeros((0, N_PAIR_FEATURES)), np.zeros(0, dtype=np.int8)
     return np.vstack(teacher.features), np.concatenate(teacher.labels)
+
+
+def article_pair_features(pairs: Sequence[tuple[Article, Article]],
+                          background: Sequence[Article] = (),
+                          settings: Settings | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Join features of each pair's second article against a one-article story holding its
+    first, as the clusterer computes them; and the second articles' token counts.
+
+    For labelled *pairs* of articles (e.g. similarity-rated ones) rather than labelled
+    streams. The IDF comes from all articles of ``background`` and of the pairs, counted
+    once each (by id) before any pair is scored, the way a stream's IDF would have seen them.
+    """
+    clusterer = StoryClusterer(settings)
+    clusterer._reset()
+    unique: dict[str, Article] = {a.id: a for a in background}
+    for left, right in pairs:
+        unique.setdefault(left.id, left)
+        unique.setdefault(right.id, right)
+    articles = list(unique.values())
+    row_of = {a.id: i for i, a in enumerate(articles)}
+    signals, lengths = clusterer._vectorise(articles)
+    left_rows = np.array([row_of[left.id] for left, _ in pairs], dtype=np.int64)
+    right_rows = np.array([row_of[right.id] for _, right in pairs], dtype=np.int64)
+    out = np.zeros((len(pairs), N_PAIR_FEATURES))
+    for k, (left, right) in enumerate(pairs):
+        i, j = left_rows[k], right_rows[k]
+        dots = np.array([[(m[j] @ m[i].T).sum()] for m in signals])
+        norm2 = np.array([[float(m[i].getnnz() > 0)] for m in signals])
+        present = np.array([m[j].getnnz() > 0 for m in signals])
+        day = _day(left.date)
+        out[k] = pair_features(dots, norm2, present, dots[ALL], np.ones(1),
+                               _day(right.date), np.array([[day], [day]]),
+                               clusterer.sigma_days)[0]
+    return out, lengths[right_rows]
 
 
 def merge_pairs(articles: Sequence[Article], model: ClusterModel,

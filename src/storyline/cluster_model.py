@@ -26,6 +26,13 @@ both sizes), drives the fragment-merge pass run after every chunk: a story found
 current batch merges into a larger (or older) active story when its merge probability reaches
 ``merge_threshold``. A model without ``merge_coef`` runs no merge pass.
 
+Long articles get a model of their own (the *long regime*, optional): cosines between two
+full-length articles on one broad topic sit where cosines between two headlines of one event
+do, so one set of weights cannot serve both. When the model has a ``long`` part, an article
+with at least ``long_min_tokens`` title + body content tokens is decided by it (join, and the
+merge pass for the stories it founds); shorter ones by the outer model. The ``long`` part is a
+complete model in the same format, fitted on long-article data (``bench/calibrate_cluster.py``).
+
 Coefficients are stored in raw feature units (the standardisation used while fitting is folded
 in), so applying either model is one dot product.
 ``provenance`` says which corpus, split and date the model was fitted on.
@@ -59,7 +66,8 @@ MERGE_FEATURE_NAMES: tuple[str, ...] = (
 )
 DEFAULT_MODEL_FILE = "cluster_model.json"
 # 2: optional "merge" section (format 1 files still load: no merge pass).
-FORMAT_VERSION = 2
+# 3: optional "long_regime" section (format 1 and 2 files still load: one model for all lengths).
+FORMAT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class ClusterModel:
     merge_coef: tuple[float, ...] = ()
     merge_intercept: float = 0.0
     merge_threshold: float = 0.5
+    long: ClusterModel | None = None
+    long_min_tokens: int = 0
 
     def __post_init__(self) -> None:
         if tuple(self.features) != FEATURE_NAMES:
@@ -94,6 +104,19 @@ class ClusterModel:
         if not 0.0 < self.merge_threshold < 1.0:
             raise ConfigError(f"cluster model merge threshold {self.merge_threshold} must be a "
                               "probability strictly between 0 and 1")
+        if self.long is not None and (self.long.long is not None or self.long_min_tokens < 1):
+            raise ConfigError("cluster model long regime must be a one-regime model with "
+                              "long_min_tokens >= 1; refit it with bench/calibrate_cluster.py")
+
+    def regime(self, n_tokens: int) -> ClusterModel:
+        """The one-regime model deciding for an article of ``n_tokens`` content tokens."""
+        if self.long is not None and n_tokens >= self.long_min_tokens:
+            return self.long
+        return self
+
+    def with_long(self, long: ClusterModel | None, min_tokens: int) -> ClusterModel:
+        """This model for short articles, ``long`` for articles of ``min_tokens`` or more."""
+        return dataclasses.replace(self, long=long, long_min_tokens=min_tokens if long else 0)
 
     @property
     def merges(self) -> bool:
@@ -147,6 +170,9 @@ class ClusterModel:
                 "intercept": round(self.merge_intercept, 8),
                 "threshold": round(self.merge_threshold, 6),
             }
+        if self.long is not None:
+            data["long_regime"] = {"min_tokens": self.long_min_tokens,
+                                   "model": self.long.to_dict()}
         data["provenance"] = dict(self.provenance)
         return data
 
@@ -158,6 +184,9 @@ class ClusterModel:
                 raise ConfigError(f"{where}: merge features {merge['features']} differ from this "
                                   f"version's {list(MERGE_FEATURE_NAMES)}; refit it with "
                                   "`storyline fit-clusterer`")
+            regime = data.get("long_regime") or {}
+            long = (cls.from_dict(regime["model"], where=f"{where} (long regime)")
+                    if regime else None)
             return cls(coef=tuple(float(c) for c in data["coef"]),
                        intercept=float(data["intercept"]),
                        threshold=float(data["threshold"]),
@@ -165,8 +194,10 @@ class ClusterModel:
                        provenance=dict(data.get("provenance", {})),
                        merge_coef=tuple(float(c) for c in merge.get("coef", ())),
                        merge_intercept=float(merge.get("intercept", 0.0)),
-                       merge_threshold=float(merge.get("threshold", 0.5)))
-        except (KeyError, TypeError, ValueError) as exc:
+                       merge_threshold=float(merge.get("threshold", 0.5)),
+                       long=long,
+                       long_min_tokens=int(regime.get("min_tokens", 0)))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ConfigError(f"{where} is not a cluster model ({exc!r}); write one with "
                               "`storyline fit-clusterer CORPUS -o model.json`") from None
 

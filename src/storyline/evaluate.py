@@ -47,7 +47,7 @@ from sklearn.metrics.cluster import contingency_matrix
 from sklearn.preprocessing import StandardScaler
 
 from storyline.cluster import StoryClusterer, merge_pairs, training_pairs
-from storyline.cluster_model import ClusterModel
+from storyline.cluster_model import FEATURE_NAMES, ClusterModel
 from storyline.config import Settings
 from storyline.errors import InputError
 from storyline.model import Article, Skip
@@ -275,6 +275,14 @@ def _fit_merge(streams: Sequence[Sequence[Article]], join: ClusterModel,
     return coef, intercept, int(labels.size)
 
 
+def _pair_f1(model: ClusterModel, features: np.ndarray, labels: np.ndarray) -> float:
+    """F1 of the join decision (logit at or above the threshold) on labelled pairs."""
+    joined = model.logits(features) >= model.logit_threshold
+    true = labels.astype(bool)
+    return _f1(float(np.sum(joined & true) / max(int(joined.sum()), 1)),
+               float(np.sum(joined & true) / max(int(true.sum()), 1)))
+
+
 def _mean_scores(streams: Sequence[Sequence[Article]], model: ClusterModel,
                  settings: Settings | None) -> dict[str, float]:
     """Clustering scores of ``model`` averaged over ``streams`` (each clustered alone)."""
@@ -290,6 +298,9 @@ def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = N
                       negatives: int = NEGATIVES_PER_ARTICLE,
                       orderings: Sequence[Sequence[Article]] = (),
                       validation: Sequence[Sequence[Article]] = (),
+                      extra_pairs: tuple[np.ndarray, np.ndarray] | None = None,
+                      pair_validation: tuple[np.ndarray, np.ndarray] | None = None,
+                      drop_features: Sequence[str] = (),
                       provenance: Mapping[str, Any] | None = None
                       ) -> tuple[ClusterModel, list[dict[str, float]]]:
     """Fit the join and merge models on labelled ``articles``; return the model and the
@@ -297,7 +308,14 @@ def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = N
 
     ``orderings`` are more streams to fit on (e.g. the same stories in another order, with
     other ids); ``validation`` are the streams the thresholds are chosen on (default: the
-    fitting streams themselves).
+    fitting streams themselves). ``extra_pairs`` are more labelled join pairs (features,
+    labels; e.g. from :func:`~storyline.cluster.article_pair_features` on similarity-rated
+    article pairs) added to the join fit; with ``pair_validation`` (the same, held apart)
+    a threshold pair is chosen on the mean of the streams' BCubed F1 and the pair F1 of the
+    join decision on those pairs, so the streams' gold is not the only judge.
+    ``drop_features`` (names from ``FEATURE_NAMES``) are zeroed before the join fit, so their
+    coefficients are 0: for features whose training distribution is an artefact of how the
+    corpus was made (e.g. a generator's story sizes).
 
     1. replay each fitting stream with gold stories forced (``cluster.training_pairs``) →
        pair features and join labels → logistic regression (the join model);
@@ -313,8 +331,15 @@ def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = N
         raise InputError("fitting the clusterer needs articles of at least two gold stories; "
                          "check --gold-field")
     pairs = [training_pairs(s, settings, negatives=negatives) for s in streams]
+    if extra_pairs is not None:
+        pairs.append(extra_pairs)
     features = np.vstack([f for f, _ in pairs])
     labels = np.concatenate([y for _, y in pairs])
+    unknown = sorted(set(drop_features) - set(FEATURE_NAMES))
+    if unknown:
+        raise ValueError(f"unknown features to drop {unknown}; choose from {FEATURE_NAMES}")
+    for name in drop_features:
+        features[:, FEATURE_NAMES.index(name)] = 0.0
     if labels.size == 0 or labels.min() == labels.max():
         raise InputError("the labelled corpus gave no mix of join / no-join pairs to learn "
                          "from; it needs stories with several similar articles")
@@ -337,10 +362,13 @@ def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = N
             scores = _mean_scores(chosen_on, model, settings)
             row = {"threshold": threshold,
                    "merge_threshold": 0.0 if merge_threshold is None else merge_threshold,
-                   **scores}
+                   **scores, "selection": scores["bcubed_f1"]}
+            if pair_validation is not None:
+                row["pair_validation_f1"] = _pair_f1(join, *pair_validation)
+                row["selection"] = (scores["bcubed_f1"] + row["pair_validation_f1"]) / 2.0
             sweep.append(row)
             candidates.append((row, model))
-    best_row, best = max(candidates, key=lambda c: (round(c[0]["bcubed_f1"], 4),
+    best_row, best = max(candidates, key=lambda c: (round(c[0]["selection"], 4),
                                                     c[0]["threshold"], c[0]["merge_threshold"]))
     info = {
         **(provenance or {}),
@@ -351,10 +379,14 @@ def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = N
         "pairs": int(labels.size),
         "positive_pairs": int(labels.sum()),
         "negatives_per_article": negatives,
+        "dropped_features": list(drop_features),
         "merge_pairs": merge_pair_count.get(best.threshold, 0) if best.merges else 0,
         "merge_pairs_per_source": MERGE_PAIRS_PER_SOURCE,
         "logreg_C": LOGREG_C,
-        "threshold_rule": "best mean BCubed F1 over join thresholds "
+        "extra_pairs": 0 if extra_pairs is None else int(extra_pairs[1].size),
+        "threshold_rule": ("mean of BCubed F1 and held-apart pair F1 (" + str(
+            int(pair_validation[1].size)) + " pairs)" if pair_validation is not None
+            else "best mean BCubed F1") + " over join thresholds "
                           f"{list(thresholds)} x merge thresholds "
                           f"{[m for m in merge_thresholds]} (None: no merge pass) on "
                           + (f"{len(chosen_on)} validation streams" if validation
@@ -362,6 +394,8 @@ def fit_cluster_model(articles: Sequence[Article], settings: Settings | None = N
         "selection_bcubed_f1": round(best_row["bcubed_f1"], 4),
         "selection_nmi": round(best_row["nmi"], 4),
     }
+    if pair_validation is not None:
+        info["selection_pair_f1"] = round(best_row["pair_validation_f1"], 4)
     return dataclasses.replace(best, provenance=info), sweep
 
 
