@@ -25,7 +25,8 @@ in a fresh process for its peak memory; agglomerative needs an n × n distance m
 at 100k) so it is only timed on the held-out half and on 11k.
 
 Run: ``.venv/bin/python bench/calibrate_cluster.py [--write-model]`` (``--write-model``
-overwrites the packaged model; without it the fitted model is only compared with it).
+overwrites the packaged model's short-article part, keeping the long-article regime that
+``bench/calibrate_long.py`` fits; without it the fitted model is only compared with it).
 """
 
 from __future__ import annotations
@@ -215,6 +216,9 @@ def main() -> int:
           f"intercept {model.merge_intercept:.3f}; threshold "
           f"{model.merge_threshold if model.merges else 'off'}")
     shipped = ClusterModel.default() if MODEL_FILE.exists() else None
+    if shipped is not None and shipped.long is not None:
+        # The long-article regime is fitted by bench/calibrate_long.py; keep it.
+        model = model.with_long(shipped.long, shipped.long_min_tokens)
     if "--write-model" in sys.argv:
         model.save(MODEL_FILE)
         print(f"wrote {MODEL_FILE}")

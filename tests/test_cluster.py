@@ -291,7 +291,8 @@ def test_merge_pass_joins_fragments_into_the_older_story() -> None:
 
 
 def test_model_with_merge_part_round_trips_and_old_format_loads(tmp_path: Path) -> None:
-    model = _model(0.3, cos_all=5.0).with_merge(tuple(float(i) for i in range(9)), -1.0, 0.7)
+    merge_coef = tuple(float(i) for i in range(len(MERGE_FEATURE_NAMES)))
+    model = _model(0.3, cos_all=5.0).with_merge(merge_coef, -1.0, 0.7)
     path = tmp_path / "m.json"
     model.save(path)
     again = ClusterModel.load(path)
@@ -370,3 +371,34 @@ def test_article_pair_features_match_the_clusterers_view(seed_articles: list[Art
     for name in ("max_all", "avg_all"):
         assert features[1, FEATURE_NAMES.index(name)] == pytest.approx(features[1, cos_all])
     assert lengths[0] > 100
+
+
+def test_models_from_before_the_entity_field_signals_still_load(tmp_path: Path) -> None:
+    """A file with the first nine features decides as before: the two later ones get 0."""
+    data = _model(cos_all=9.0).to_dict()
+    data["features"] = data["features"][:9]
+    data["coef"] = data["coef"][:9]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    model = ClusterModel.load(path)
+    assert len(model.coef) == len(FEATURE_NAMES)
+    assert model.coef[FEATURE_NAMES.index("cos_all")] == 9.0
+    assert model.coef[FEATURE_NAMES.index("cos_entity_title")] == 0.0
+    data["features"] = list(reversed(data["features"]))
+    path.write_text(json.dumps(data))
+    with pytest.raises(ConfigError, match="refit"):
+        ClusterModel.load(path)
+
+
+def test_entity_signals_by_field(seed_articles: list[Article]) -> None:
+    """Two articles whose titles name the same people score on the title-entity signal even
+    when their bodies share none of those names."""
+    from storyline.cluster import article_pair_features
+
+    a = replace(seed_articles[0], id="ta", title="Blinken meets Lavrov in Geneva",
+                text="The two ministers talked for ninety minutes about the crisis.")
+    b = replace(seed_articles[0], id="tb", title="Lavrov and Blinken hold Geneva talks",
+                text="Officials described the meeting as frank and useful.")
+    features, _ = article_pair_features([(a, b)])
+    assert features[0, FEATURE_NAMES.index("cos_entity_title")] > 0.5
+    assert features[0, FEATURE_NAMES.index("cos_entity_body")] == 0.0

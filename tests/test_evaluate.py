@@ -98,7 +98,8 @@ def test_fit_drops_features_and_reports_pair_validation(corpus: Path) -> None:
     from storyline.read import read_inputs
 
     articles = read_inputs([corpus], Settings(), gold_field="cluster").articles
-    pairs_x = np.array([[0.9] * 6 + [1.0, 0.7, 0.0], [0.05] * 6 + [1.0, 0.7, 0.0]] * 10)
+    pairs_x = np.array([[0.9] * 6 + [1.0, 0.7, 0.0, 0.9, 0.9],
+                        [0.05] * 6 + [1.0, 0.7, 0.0, 0.05, 0.05]] * 10)
     pairs_y = np.array([1, 0] * 10, dtype=np.int8)
     model, sweep = fit_cluster_model(articles, drop_features=("log_size", "log_age"),
                                      extra_pairs=(pairs_x, pairs_y),

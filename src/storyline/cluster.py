@@ -89,8 +89,11 @@ CHUNK_SIZE = 256
 
 SECONDS_PER_DAY = 86_400.0
 # Signals, in the order ``_vectorise`` builds them.
-BODY, TITLE, ENTITY, ALL = range(4)
-N_SIGNALS = 4
+BODY, TITLE, ENTITY, ALL, ENTITY_TITLE, ENTITY_BODY = range(6)
+N_SIGNALS = 6
+# Column of each signal's cosine in the join and merge feature rows (``FEATURE_NAMES`` /
+# ``MERGE_FEATURE_NAMES``: the two entity-by-field signals came later, so they come last).
+SIGNAL_COLUMN = (0, 1, 2, 3, 9, 10)
 N_PAIR_FEATURES = len(FEATURE_NAMES)
 
 
@@ -146,7 +149,8 @@ def pair_features(dots: np.ndarray, norm2: np.ndarray, present: np.ndarray,
     for s in range(N_SIGNALS):
         if present[s]:
             norms = np.sqrt(norm2[s])
-            np.divide(dots[s], norms, out=out[:, s], where=norms > 0.0)
+            column = SIGNAL_COLUMN[s]
+            np.divide(dots[s], norms, out=out[:, column], where=norms > 0.0)
     out[:, 4] = max_all
     out[:, 5] = dots[ALL] / np.maximum(sizes, 1)
     out[:, 7] = np.log1p(sizes)
@@ -304,16 +308,20 @@ class StoryClusterer:
 
     # -- steps ------------------------------------------------------------------------------
     def _vectorise(self, articles: Sequence[Article]) -> tuple[list[sp.csr_matrix], np.ndarray]:
-        """Four L2-normalised signals (body, title, entities, title + body), IDF counting this
-        batch first, and each article's number of title + body tokens (it picks the model's
-        regime)."""
+        """Six L2-normalised signals (body, title, entities of title + body, title + body,
+        entities of the title, entities of the body), IDF counting this batch first, and
+        each article's number of title + body tokens (it picks the model's regime)."""
         bodies = [body_tokens(a.text) for a in articles]
         titles = [title_tokens(a.title) for a in articles]
+        title_entities = [entity_tokens(a.title) for a in articles]
+        body_entities = [entity_tokens(a.text) for a in articles]
         docs = [
             bodies,
             titles,
-            [entity_tokens(f"{a.title}\n{a.text}") for a in articles],
+            [t + b for t, b in zip(title_entities, body_entities, strict=True)],
             [t + b for t, b in zip(titles, bodies, strict=True)],
+            title_entities,
+            body_entities,
         ]
         out = []
         for vectorizer, signal_docs in zip(self.vectorizers_, docs, strict=True):
@@ -503,7 +511,8 @@ class StoryClusterer:
         out = np.zeros((src.size, len(MERGE_FEATURE_NAMES)))
         for s in range(N_SIGNALS):
             denom = np.sqrt(norm2[s, src] * norm2[s, tgt])
-            np.divide(dots[s, src_pos, tgt], denom, out=out[:, s], where=denom > 0.0)
+            column = SIGNAL_COLUMN[s]
+            np.divide(dots[s, src_pos, tgt], denom, out=out[:, column], where=denom > 0.0)
         if src.size:
             position = np.full(active, -1, dtype=np.int64)
             position[sources] = np.arange(sources.size)

@@ -6,7 +6,7 @@ story) pair, named in :data:`FEATURE_NAMES` and computed by ``cluster.py``:
 ==================  =================================================================
 ``cos_body``        cosine of the article's body TF-IDF to the story centroid
 ``cos_title``       same over title tokens (0 when either side has no title)
-``cos_entity``      same over entity tokens (0 when either side has none)
+``cos_entity``      same over entity tokens of title + body (0 when either side has none)
 ``cos_all``         same over title + body tokens together
 ``max_all``         highest cosine (title + body) to one stored member of the story
 ``avg_all``         mean cosine (title + body) to the story's members (average link)
@@ -14,6 +14,8 @@ story) pair, named in :data:`FEATURE_NAMES` and computed by ``cluster.py``:
                     span (1 when either side is undated)
 ``log_size``        ``log(1 + articles in the story)``
 ``log_age``         ``log(1 + days from the story's first article to this one)``
+``cos_entity_title`` same over the entity tokens of the title alone
+``cos_entity_body`` same over the entity tokens of the body alone
 ==================  =================================================================
 
 The article joins the candidate with the highest logit when its probability reaches
@@ -58,11 +60,11 @@ from storyline.errors import ConfigError
 
 FEATURE_NAMES: tuple[str, ...] = (
     "cos_body", "cos_title", "cos_entity", "cos_all", "max_all", "avg_all",
-    "time_gauss", "log_size", "log_age",
+    "time_gauss", "log_size", "log_age", "cos_entity_title", "cos_entity_body",
 )
 MERGE_FEATURE_NAMES: tuple[str, ...] = (
     "cos_body", "cos_title", "cos_entity", "cos_all", "max_all", "avg_all",
-    "time_gauss", "log_size_small", "log_size_large",
+    "time_gauss", "log_size_small", "log_size_large", "cos_entity_title", "cos_entity_body",
 )
 DEFAULT_MODEL_FILE = "cluster_model.json"
 # 2: optional "merge" section (format 1 files still load: no merge pass).
@@ -180,19 +182,19 @@ class ClusterModel:
     def from_dict(cls, data: Mapping[str, Any], where: str = "cluster model") -> ClusterModel:
         try:
             merge = data.get("merge") or {}
-            if merge and tuple(merge.get("features", MERGE_FEATURE_NAMES)) != MERGE_FEATURE_NAMES:
-                raise ConfigError(f"{where}: merge features {merge['features']} differ from this "
-                                  f"version's {list(MERGE_FEATURE_NAMES)}; refit it with "
-                                  "`storyline fit-clusterer`")
+            coef = _padded(data.get("features", FEATURE_NAMES), data["coef"], FEATURE_NAMES,
+                           where)
+            merge_coef = (_padded(merge.get("features", MERGE_FEATURE_NAMES), merge["coef"],
+                                  MERGE_FEATURE_NAMES, f"{where} (merge part)")
+                          if merge else ())
             regime = data.get("long_regime") or {}
             long = (cls.from_dict(regime["model"], where=f"{where} (long regime)")
                     if regime else None)
-            return cls(coef=tuple(float(c) for c in data["coef"]),
+            return cls(coef=coef,
                        intercept=float(data["intercept"]),
                        threshold=float(data["threshold"]),
-                       features=tuple(data.get("features", FEATURE_NAMES)),
                        provenance=dict(data.get("provenance", {})),
-                       merge_coef=tuple(float(c) for c in merge.get("coef", ())),
+                       merge_coef=merge_coef,
                        merge_intercept=float(merge.get("intercept", 0.0)),
                        merge_threshold=float(merge.get("threshold", 0.5)),
                        long=long,
@@ -222,6 +224,18 @@ class ClusterModel:
         text = resources.files("storyline").joinpath("data", DEFAULT_MODEL_FILE).read_text(
             encoding="utf-8")
         return cls.from_dict(json.loads(text), where=f"packaged {DEFAULT_MODEL_FILE}")
+
+
+def _padded(names: Any, coef: Any, current: tuple[str, ...], where: str) -> tuple[float, ...]:
+    """Coefficients in this version's feature order. A file written before the later features
+    existed (its names are a prefix of ``current``) gets 0 for them: it decides as before."""
+    names = tuple(names)
+    values = tuple(float(c) for c in coef)
+    if names != current[: len(names)] or len(values) != len(names):
+        raise ConfigError(f"{where}: features {list(names)} with {len(values)} coefficients do "
+                          f"not match this version's {list(current)}; refit it with "
+                          "`storyline fit-clusterer`")
+    return values + (0.0,) * (len(current) - len(names))
 
 
 def resolve_model(model: ClusterModel | str | Path | None) -> ClusterModel:
