@@ -32,6 +32,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +72,7 @@ class MStream:
         self.seen_ = 0
         self.labels_ = np.full(len(docs), -1, dtype=np.int64)
         bounds = np.linspace(0, len(docs), batches + 1).astype(int)
-        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        for start, stop in pairwise(bounds.tolist()):
             for d in range(start, stop):
                 self.seen_ += 1
                 self._assign(d, encoded[d], sample=False)
