@@ -110,3 +110,12 @@ def test_cli_eval_quotes_table_and_json() -> None:
     data = json.loads(result.output)
     assert [s["system"] for s in data["systems"]] == ["storyline", "naive"]
     assert data["systems"][0]["f1"] == 1.0
+
+
+def test_gold_does_not_move_with_the_entity_word_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.synth import entities
+
+    before = gold_quotes(_text(), load_brat(_ann()))
+    monkeypatch.setattr(entities, "_ROLE_CORES", frozenset({"doe"}))
+    monkeypatch.setattr(entities, "_PRONOUNS", frozenset())
+    assert gold_quotes(_text(), load_brat(_ann())) == before

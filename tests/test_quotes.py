@@ -173,3 +173,64 @@ def test_pronoun_takes_the_nearest_compatible_speaker() -> None:
             "“We are losing too many people to guns,” she said.")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["We are losing too many people to guns"] == "Martha Allen"
+
+
+def test_speech_nouns_are_no_verbs_for_pronoun_antecedents() -> None:
+    text = ("Joe Biden rubbished Donald Trump’s claim to understand the middle class.\n"
+            "“To repeat myself, it is a bunch of malarkey,” he said.\n"
+            "“The plan will not solve this, but it is a step,” Anne Richards, assistant "
+            "secretary of state for refugees, said on the call.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["To repeat myself, it is a bunch of malarkey"] == "Joe Biden"
+    assert by_text["The plan will not solve this, but it is a step"] == "Anne Richards"
+
+
+def test_more_speech_verbs_and_stray_marks_before_the_verb() -> None:
+    text = ("“If they were serious about this, they would have voted,” Toomey fumed on Tuesday.\n"
+            "''Voters will not be satisfied with 'We'll bomb them,''' said Senator John McCain "
+            "of Texas, referring to the vow.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["If they were serious about this, they would have voted"] == "Toomey"
+    assert by_text["Voters will not be satisfied with 'We'll bomb them"] == "John McCain"
+
+
+def test_opener_before_outlet_and_long_titles_before_names() -> None:
+    text = ("As Politico reported, “the county would go for Trump, and handily.”\n"
+            "“We had a big issue with the trade part,” said United Auto Workers "
+            "Secretary-Treasurer Gary Casteel.\n"
+            "“This is just a scripted television show,” said Virginia delegate Beau Correll.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["the county would go for Trump, and handily."] == "Politico"
+    assert by_text["We had a big issue with the trade part"] == "Gary Casteel"
+    assert by_text["This is just a scripted television show"] == "Beau Correll"
+
+
+def test_narrative_sentence_subject_takes_a_quote_without_verb() -> None:
+    text = ("Sen. Susan Collins joined the group this week, publishing an op-ed hammering his "
+            "“unsuitability for the office.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["unsuitability for the office."] == "Susan Collins"
+
+
+def test_appositives_on_either_side_of_the_verb() -> None:
+    text = ("In a statement, Brian Fallon, a spokesman for the campaign, said: “We are "
+            "pleased with the result.”\n"
+            "“We found no ties of any consequence,” said the bureau's director, James B. "
+            "Comey, on Monday.\n"
+            "''There are stories every year about this,''' Steve Rosenthal, a former political "
+            "director of the union, said.\n"
+            "“How do we win the county?” Tom Estrada, the chairman for the county party, said "
+            "of the encounter.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We are pleased with the result."] == "Brian Fallon"
+    assert by_text["We found no ties of any consequence"] == "James B. Comey"
+    assert by_text["There are stories every year about this"] == "Steve Rosenthal"
+    assert by_text["How do we win the county?"] == "Tom Estrada"
+
+
+def test_bare_name_drops_openers_that_are_no_names() -> None:
+    from storyline.synth.quotes import _bare_name
+
+    assert _bare_name("Appearing Jones") == "Jones"
+    assert _bare_name("Kelly") == "Kelly"
+    assert _bare_name("There's") is None

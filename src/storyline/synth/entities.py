@@ -40,7 +40,7 @@ from storyline.model import Entity, EntityKind, StoryContext
 from storyline.text import STOPWORDS, fold, paragraphs, split_sentences, wordset
 
 __all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "extract_entities", "is_outlet",
-           "is_pronoun", "is_title_word"]
+           "is_pronoun", "is_role_word", "is_title_word"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # Calibrated on the Geneva seeds and spot-checked on PolNeAR train names: "Zelenskiy"/"Zelensky"
@@ -140,7 +140,10 @@ president secretary minister chancellor spokesperson spokesman spokeswoman senat
 representative governor gov mayor general gen director chairman chairwoman chair ambassador
 envoy king queen prince princess pope premier leader judge justice commander adviser advisor
 speaker mr mrs ms dr prof sir lady counterpart chief official lawmaker diplomat candidate
-nominee aide deputy lt col capt sgt
+nominee aide deputy lt col capt sgt whip delegate strategist consultant pollster analyst editor
+columnist professor economist lawyer founder ceo host anchor correspondent reporter manager
+organizer activist commissioner councilman councilwoman congressman congresswoman assemblyman
+treasurer sheriff reverend rev rabbi superintendent historian researcher
 """)
 # Words that may sit inside a title before the role core.
 _TITLE_WORDS = wordset("""
@@ -225,6 +228,10 @@ conceding slam slams slammed slamming blame blames blamed blaming assert asserts
 asserting boomed interjected deride derides derided deriding dismissed quoted retort retorted
 opine opined opines implored pleaded exclaimed gushed whispered screamed hailed touted
 lambasted ripped mused quipped recounted recounting explaining texted messaged
+continues elaborated elaborates fumed concludes retweeted exhorted agrees proclaims
+acknowledges wondered wonders posited marveled marvelled chided scolded grumbled sneered
+teased huffed reasoned confirmed confirms denied contended contends maintained surmised
+speculated fretted clarified
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.
@@ -276,6 +283,11 @@ def is_pronoun(word: str) -> bool:
 def is_title_word(word: str) -> bool:
     """A word that may belong to a title before a name ("Deputy", "Foreign", "spokesman")."""
     return _is_title_word(word)
+
+
+def is_role_word(word: str) -> bool:
+    """A word that heads a title ("Secretary", "Sen.", "spokesman"): a name follows it."""
+    return fold(word).rstrip(".") in _ROLE_CORES
 
 
 def _is_cap(word: str) -> bool:

@@ -24,6 +24,12 @@ The cascade, in order:
    when the words left of a verb name nobody, the subject opening the sentence is taken
    (``Carson did not…, but told his supporters, "…"``);
    f. continuation: a quote with none of these inherits the previous quote of the paragraph;
+   h. a quote inside a narrative sentence with no speech verb takes the person or organisation
+      the entity list knows opening that sentence (:func:`_narrative_subject`);
+   appositives on either side of the verb are skipped (``Brian Fallon, a spokesman for the
+   campaign, said:`` / ``said the bureau's director, James B. Comey``); a speech noun after
+   a determiner, a possessive or "of" ("Trump's claim", "secretary of state") names no
+   subject and is tried only after the verbs;
    g. across paragraphs (:func:`_across_paragraphs`): a paragraph opening with an unattributed
       quote takes the speaker announced by a previous paragraph ending in a colon, else the
       speaker of the previous paragraph's last quote.
@@ -69,6 +75,7 @@ from storyline.synth.entities import (
     build_name_index,
     is_outlet,
     is_pronoun,
+    is_role_word,
     is_title_word,
 )
 from storyline.text import STOPWORDS, fold, sentence_spans, word_count, wordset
@@ -92,6 +99,9 @@ MAX_SUBJECT_WORDS = 9
 
 # Characters after an inverted verb searched for its subject ("said Sen. X of Y").
 RIGHT_WINDOW = 120
+# Longest role between an inverted verb and the name it introduces ("said another leading
+# Supreme Court advocate, Andrew J. Pincus"); 6 covers the PolNeAR train cases seen.
+MAX_ROLE_WORDS = 6
 # Longest stretch between a quote and its verb searched for an appositive name.
 MAX_APPOSITIVE_WORDS = 30
 # Longest name taken as written when the entity list does not know it ("Robert Antonacci").
@@ -147,6 +157,12 @@ _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
+# A possessive before a speech verb makes it a noun ("Trump's claim", "the senators' call").
+_POSSESSIVE_WORD = re.compile(r"\w(?:'s|s')$")
+_INITIAL = re.compile(r"[A-Z]\.")
+# Sentence-opening participles and adverbs ("Appearing", "Hastily"); 7+ letters so that names
+# such as "Kelly" or "King" are never taken for them (checked on PolNeAR train subjects).
+_NOT_NAME_WORD = re.compile(r"^[A-Z][a-z]{4,}(?:ing|ly)$")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -284,6 +300,9 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         if "," in back[-4:]:
             cut = len(back) - 1 - back[::-1].index(",")
             words = words[:cut]
+        elif "," in back and _is_appositive(back[len(back) - back[::-1].index(","):]):
+            # An appositive: "Brian Fallon, a spokesman for the campaign, said".
+            words = words[:len(back) - 1 - back[::-1].index(",")]
     if words and fold(words[-1][0]) == "who":
         words = words[:-1]
         if words and words[-1][0] == ",":
@@ -298,11 +317,26 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.insert(0, (word, pos))
+    while run and (fold(run[0][0]) in _OPENERS or fold(run[0][0]) in STOPWORDS):
+        run.pop(0)  # "As Politico reported", "But Sanders said"
     if not run:
         return None
     phrase = " ".join(w for w, _ in run)
     kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
     return _Subject(kind, phrase, run[0][1])
+
+
+def _strip_dot(word: str) -> str:
+    """A word without its full stop, except an initial ("James B. Comey")."""
+    return word if _INITIAL.fullmatch(word) else word.rstrip(".")
+
+
+def _is_appositive(words: Sequence[str]) -> bool:
+    """Words set off by commas that describe a person: they open with an article or a
+    lower-case word ("a spokesman for…", "former chief of staff…", "the chairman…")."""
+    return (1 <= len(words) <= MAX_APPOSITIVE_WORDS and words[0][:1].islower()
+            and not any(w in {":", ";"} for w in words)
+            and not any(w in SPEECH_VERBS for w in words))
 
 
 def _subject_right(para: str, start: int) -> _Subject | None:
@@ -315,17 +349,41 @@ def _subject_right(para: str, start: int) -> _Subject | None:
             continue
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
-        run.append((word.rstrip("."), pos))
+        run.append((_strip_dot(word), pos))
         if (word.endswith(".") and len(word) > 3 and not word[:-1].isupper()
                 and not is_title_word(word)):
             break
-    if not run:
-        if words and is_pronoun(words[0][0]):
+    if not run or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
+        if not run and words and is_pronoun(words[0][0]):
             return _Subject("pronoun", words[0][0], words[0][1])
-        return None
+        named = _named_after_role(words)
+        if named is not None:
+            return named
+        if not run:
+            return None
     phrase = " ".join(w for w, _ in run)
     kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
     return _Subject(kind, phrase, run[0][1])
+
+
+def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
+    """``said [the bureau's director,] James B. Comey``: a lower-case role of at most
+    :data:`MAX_ROLE_WORDS` words (no verb, no sentence end), then a name of two or more
+    capitalised words."""
+    for n, (word, _) in enumerate(words[:MAX_ROLE_WORDS + 2]):
+        if (word in {":", ";"} or word in SPEECH_VERBS
+                or (word.endswith(".") and not _is_name_piece(word))):
+            return None
+        if n and word[:1].isupper() and not is_title_word(word):
+            run: list[tuple[str, int]] = []
+            for w, pos in words[n:]:
+                if w in {",", ":", ";"} or not w[:1].isupper() or len(run) >= MAX_SUBJECT_WORDS:
+                    break
+                run.append((_strip_dot(w), pos))
+            if len(run) >= 2:
+                return _Subject("name", " ".join(w for w, _ in run), run[0][1])
+            return None
+    return None
 
 
 def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
@@ -337,7 +395,7 @@ def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
         return None
     pos = start
     for chunk in text.split(",")[:2]:
-        words = chunk.split("(")[0].split()
+        words = [w for w in chunk.split("(")[0].split() if w.strip("\"'“”‘’")]
         while words and fold(words[0]) in _DETERMINERS:
             words = words[1:]
         if (1 <= len(words) <= MAX_SUBJECT_WORDS and words[0][:1].isupper()
@@ -348,11 +406,13 @@ def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
     return None
 
 
-def _verbs(para: str, start: int, end: int) -> list[tuple[str, int, int]]:
+def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[str, int, int]]:
     """Speech verbs in ``para[start:end]`` as (verb, start, end) paragraph offsets.
 
     Lower case only ("United States" is no verb); an -s form after a determiner or before
-    "of" is a noun ("Western claims of…", "the calls").
+    "of" is a noun ("Western claims of…", "the calls"). ``strict`` also drops any form after
+    a determiner, a possessive or "of" ("the call", "Trump's claim", "secretary of state"):
+    such a noun still cues a quote ("his promise of “free college”") but has no subject.
     """
     out: list[tuple[str, int, int]] = []
     for m in re.finditer(r"[A-Za-z]+", para[start:end]):
@@ -362,7 +422,11 @@ def _verbs(para: str, start: int, end: int) -> list[tuple[str, int, int]]:
         v0, v1 = start + m.start(), start + m.end()
         prev = para[:v0].split()[-1:] or [""]
         nxt = para[v1:].split()[:1] or [""]
-        if word.endswith("s") and (fold(prev[0]) in _DETERMINERS or fold(nxt[0]) == "of"):
+        before = fold(prev[0])
+        if word.endswith("s") and (before in _DETERMINERS or fold(nxt[0]) == "of"):
+            continue
+        if strict and (before in _DETERMINERS or before == "of"
+                       or _POSSESSIVE_WORD.search(before)):
             continue
         out.append((word, v0, v1))
     return out
@@ -406,7 +470,7 @@ class _Resolver:
     def _speakers(self, masked: str, start: int, end: int) -> list[str]:
         """Named subjects of the speech verbs of one sentence (quotes blanked), in order."""
         out: list[str] = []
-        for _, v0, v1 in _verbs(masked, start, end):
+        for _, v0, v1 in _verbs(masked, start, end, strict=True):
             if _words(masked[start:v0], start):
                 subj = _subject_left(masked, start, v0)
             else:
@@ -462,10 +526,15 @@ def _bare_name(phrase: str) -> str | None:
     """A subject the story's entity list missed, as written, when it is shaped like a name:
     one to :data:`MAX_BARE_NAME_WORDS` capitalised words after any title, none of them a
     place, a demonym, a pronoun, an outlet or an all-caps headline word."""
-    words = [w.strip(".,:;") for w in phrase.split()]
+    words = [_strip_dot(w.strip(",:;")) for w in phrase.split()]
+    titles = [i for i, w in enumerate(words[:-1]) if _is_title_piece(w)]
+    if titles:
+        # "United Auto Workers Secretary-Treasurer Gary Casteel": the name after the title.
+        words = words[titles[-1] + 1:]
     while words and (is_title_word(words[0]) or fold(words[0]) in _DETERMINERS
-                     or fold(words[0]) in _OPENERS or fold(words[0]) in STOPWORDS):
-        words = words[1:]
+                     or fold(words[0]) in _OPENERS or fold(words[0]) in STOPWORDS
+                     or _not_name_word(words[0], len(words))):
+        words = words[1:]  # "Appearing on CBS…", "Given Sanders…", "Hastily…"
     if not 1 <= len(words) <= MAX_BARE_NAME_WORDS:
         return None
     if len(words) == 1 and (fold(words[0]) in _GROUP_NOUNS or fold(words[0]) in STOPWORDS):
@@ -475,6 +544,20 @@ def _bare_name(phrase: str) -> str | None:
                               or (w.isupper() and len(w) > 3) for w in words):
         return None
     return name
+
+
+def _not_name_word(word: str, n_words: int) -> bool:
+    """A capitalised word opening a subject that is no name: a participle or an adverb before
+    the name ("Appearing on CBS, the…"), a contraction ("There's", "Don't")."""
+    base = re.sub(r"['’](?:s|t)$", "", word)
+    if base != word:
+        return fold(base) in STOPWORDS or base.endswith("n")
+    return n_words > 1 and bool(_NOT_NAME_WORD.match(word))
+
+
+def _is_title_piece(word: str) -> bool:
+    """A role word ending a title, whole or hyphenated ("Secretary-Treasurer", "co-chair")."""
+    return any(is_role_word(part) for part in word.split("-") if part)
 
 
 def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
@@ -517,12 +600,13 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[_Span]) ->
     speech verb preceded only by a name, a title or a pronoun (or by nothing)."""
     if any(start <= sp.outer_start < stop for sp in spans):
         return False
-    verbs = _verbs(para, start, stop)
+    verbs = _verbs(para, start, stop, strict=True)
     if not verbs:
         return False
     head = [w for w, _ in _words(para[start:verbs[0][1]], start) if w != ","]
-    return len(head) <= MAX_SUBJECT_WORDS and all(
-        _is_name_piece(w) or is_pronoun(w) or fold(w) in _ADVERBS for w in head)
+    return (len(head) <= MAX_SUBJECT_WORDS and all(
+        _is_name_piece(w) or is_pronoun(w) or fold(w) in _ADVERBS for w in head)) or (
+        _appositive_subject(para, start, verbs[0][1]) is not None)
 
 
 def _participle_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
@@ -558,11 +642,12 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         s_start, s_end = sentence_of(span.outer_start)
         nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
         after_end = min(nxt, max(s_end, span.outer_end))
-        after = _verbs(para, span.outer_end, after_end)
+        after = _verbs(para, span.outer_end, after_end, strict=True)
         if after:
             verb, v0, v1 = after[0]
             gap = _words(para[span.outer_end:v0], span.outer_end)
-            gap = [g for g in gap if g[0] != ","]
+            # Commas and stray marks (the third apostrophe of ``them,'''``) are no words.
+            gap = [g for g in gap if any(c.isalnum() for c in g[0])]
             if not gap:
                 subj = _subject_right(para, v1)
             elif len(gap) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) or is_pronoun(w)
@@ -616,7 +701,11 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         before_start = max(s_start, prev_end)
         candidates = [v for v in _verbs(para, before_start, span.outer_start)
                       if v[1] not in claimed]
-        for verb, v0, _ in reversed(candidates[-MAX_FALLBACK_VERBS:]):
+        verbs = [v for v in _verbs(para, before_start, span.outer_start, strict=True)
+                 if v[1] not in claimed]
+        # Verbs first, nearest first; a speech noun ("Trump's claim that…") only after them.
+        tried = verbs[-MAX_FALLBACK_VERBS:][::-1] + [v for v in candidates[::-1] if v not in verbs]
+        for verb, v0, _ in tried[:MAX_FALLBACK_VERBS]:
             if verb.endswith("ing"):
                 found[k] = _participle_subject(para, s_start, v0, res, p)
             else:
@@ -627,7 +716,7 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         if found[k] is None:
             nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
             end = min(nxt, max(s_end, span.outer_end))
-            for _verb, v0, _ in _verbs(para, span.outer_end, end):
+            for _verb, v0, _ in _verbs(para, span.outer_end, end, strict=True):
                 if v0 not in claimed:
                     found[k] = res.subject(_subject_left(para, span.outer_end, v0), p)
                     break
@@ -647,7 +736,33 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
     for k in range(1, len(spans)):
         if found[k] is None and found[k - 1] is not None:
             found[k] = found[k - 1]
+    # h: a quote inside a narrative sentence without a speech verb takes the sentence subject
+    # ("Sen. Susan Collins joined the group, hammering his “unsuitability for office.”").
+    for k, span in enumerate(spans):
+        if found[k] is None:
+            s_start, _ = sentence_of(span.outer_start)
+            if _words(para[s_start:span.outer_start], s_start):
+                found[k] = _narrative_subject(para, s_start, span.outer_start, res, p)
     return list(zip(found, explicit, strict=True))
+
+
+def _narrative_subject(para: str, sent_start: int, quote_at: int, res: _Resolver,
+                       p: _Para) -> str | None:
+    """Rule h: the person or organisation the entity list knows opening a sentence (a pronoun
+    resolved as for "he said"); an unknown name-shaped run is not enough without a verb."""
+    words = _words(para[sent_start:quote_at], sent_start)
+    while words and (fold(words[0][0]) in _OPENERS or words[0][0] in {",", ":", ";"}):
+        words = words[1:]
+    if not words:
+        return None
+    if is_pronoun(words[0][0]):
+        return res.pronoun(words[0][0], p, words[0][1])
+    run: list[str] = []
+    for word, _ in words:
+        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
+            break
+        run.append(word)
+    return res.name(" ".join(run)) if run else None
 
 
 # --- 3/4. per-article quotes and unmarked rewrites --------------------------------------------
