@@ -74,6 +74,20 @@ def test_score_counts_pieces_of_one_gold_quote_and_one_to_one_speakers() -> None
     assert [g.text for g in errors.missed] == ["z"]
 
 
+def test_named_source_accuracy_leaves_out_resolved_pronouns() -> None:
+    gold = [GoldQuote(0, 50, "x", "Jane Doe", "named"),
+            GoldQuote(100, 150, "y", "Bob Roe", "pronoun_resolved"),
+            GoldQuote(200, 250, "z", "Ann Poe", "named")]
+    pred = [PredQuote(0, 50, "a", "Jane Doe"), PredQuote(100, 150, "b", "Bob Roe"),
+            PredQuote(200, 250, "c", "Jane Doe")]
+    scores = SystemScores("t")
+    score_quotes(gold, pred, scores)
+    assert (scores.speaker_scored, scores.speaker_correct) == (3, 2)
+    assert (scores.named_scored, scores.named_correct) == (2, 1)
+    assert scores.named_speaker_accuracy == pytest.approx(0.5)
+    assert scores.to_dict()["named_speaker_accuracy"] == 0.5
+
+
 def test_speaker_rule() -> None:
     assert speaker_correct("Antony Blinken", "U.S. Secretary of State Antony Blinken")
     assert speaker_correct("Martin O’Malley", "O’Malley’s campaign")

@@ -375,6 +375,9 @@ class SystemScores:
     speaker_correct: int = 0
     pronoun_resolved: int = 0
     speaker_unscored: int = 0
+    # Pairs whose gold Source names someone itself (no pronoun resolution needed).
+    named_scored: int = 0
+    named_correct: int = 0
 
     @property
     def precision(self) -> float:
@@ -393,6 +396,12 @@ class SystemScores:
     def speaker_accuracy(self) -> float:
         return self.speaker_correct / self.speaker_scored if self.speaker_scored else 0.0
 
+    @property
+    def named_speaker_accuracy(self) -> float:
+        """Speaker accuracy on the pairs whose gold Source is a name, not a pronoun: exact
+        gold, where a pronoun Source's antecedent (not annotated in PolNeAR) is a guess."""
+        return self.named_correct / self.named_scored if self.named_scored else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         return {"system": self.name, "precision": round(self.precision, 4),
                 "recall": round(self.recall, 4), "f1": round(self.f1, 4),
@@ -401,7 +410,9 @@ class SystemScores:
                 "gold_matched": self.gold_matched, "speaker_scored": self.speaker_scored,
                 "speaker_correct": self.speaker_correct,
                 "pronoun_resolved": self.pronoun_resolved,
-                "speaker_unscored": self.speaker_unscored}
+                "speaker_unscored": self.speaker_unscored,
+                "named_speaker_accuracy": round(self.named_speaker_accuracy, 4),
+                "named_scored": self.named_scored, "named_correct": self.named_correct}
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,8 +451,11 @@ def score_quotes(gold: Sequence[GoldQuote], pred: Sequence[PredQuote], scores: S
             continue
         scores.speaker_scored += 1
         scores.pronoun_resolved += g.source_kind == "pronoun_resolved"
+        named = g.source_kind == "named"
+        scores.named_scored += named
         if speaker_correct(pred[pi].speaker, g.source):
             scores.speaker_correct += 1
+            scores.named_correct += named
         else:
             wrong.append((g, pred[pi]))
     return FileErrors(file, tuple(g for i, g in enumerate(gold) if i not in gold_hit),
@@ -479,6 +493,9 @@ class QuoteEvalReport:
                  f"  {GOLD_RULE}", f"  {OVERLAP_RULE}", f"  {SPEAKER_RULE}",
                  f"  speaker: {self.ours.pronoun_resolved} scored pairs had a pronoun Source, "
                  f"{self.ours.speaker_unscored} matched quotes had no named Source (unscored)",
+                 *(f"  speaker accuracy where the gold Source is a name ({s.name}): "
+                   f"{s.named_speaker_accuracy:.3f} of {s.named_scored}"
+                   for s in (self.ours, self.naive)),
                  *(f"  {a}" for a in ANCHORS)]
         return "\n".join(lines) + "\n"
 
