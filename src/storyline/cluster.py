@@ -6,14 +6,15 @@
    batch's dated articles (all undated: order by id) and scored with no time term;
 2. resolve copies: an article whose ``Link.copy_of`` chain reaches a known article (in this
    batch or seen before) joins its root's story without any similarity;
-3. vectorise the other articles into four L2-normalised hashed TF-IDF signals — body tokens,
-   title tokens, entity tokens, title + body tokens (``features.py``) — with IDF from online
-   document counts;
+3. vectorise the other articles into six L2-normalised hashed TF-IDF signals — body tokens,
+   title tokens, title + body tokens, and entity tokens of the title, of the body and of both
+   (``features.py``) — with IDF from online document counts;
 4. score every article against every active story with sparse matrix products (articles ×
    story sums, articles × stored members), giving per (article, story) pair the features of
    ``cluster_model.FEATURE_NAMES``: a centroid cosine per signal, the best and the mean cosine
    to the story's members, a Gaussian of the day gap, log story size and log story age;
-5. walk the batch in order: the fitted :class:`~storyline.cluster_model.ClusterModel` turns
+5. walk the batch in order: the fitted :class:`~storyline.cluster_model.ClusterModel` — its
+   long-article regime for articles of at least ``long_min_tokens`` content tokens — turns
    each candidate's features into a join logit; the article joins the best candidate when its
    probability reaches the model's threshold, else it starts a new story. Only stories sharing
    at least one token with the article are candidates. Stories started earlier in the same
