@@ -173,6 +173,9 @@ class ClusteringReport:
         ]
         if self.model:
             lines.append(f"model: {self.model.get('source', '?')}")
+            if "long_regime" in self.model:
+                lines.append(f"long-article regime (>= {self.model['long_min_tokens']} content "
+                             f"tokens): {self.model['long_regime']}")
         return "\n".join(lines) + "\n"
 
 
@@ -201,7 +204,10 @@ def evaluate_articles(articles: Sequence[Article], settings: Settings | None = N
         peak_rss_mb=_peak_rss_mb(),
         model={"source": str(model) if isinstance(model, str | Path) else
                fitted.provenance.get("corpus", "given model"),
-               "threshold": fitted.threshold},
+               "threshold": fitted.threshold,
+               **({"long_regime": fitted.long.provenance.get("corpus", "given model"),
+                   "long_min_tokens": fitted.long_min_tokens,
+                   "long_threshold": fitted.long.threshold} if fitted.long else {})},
         skips=tuple(str(s) for s in skips),
     )
 
