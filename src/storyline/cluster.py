@@ -544,7 +544,11 @@ class StoryClusterer:
         Cost is bounded by (touched stories × active stories) dense dot products per chunk,
         and a touched story's members × all stored members; both caps are fixed."""
         keys = self.story_keys_
-        sources = np.array([r for r in touched if keys[r] in founded], dtype=np.int64)
+        # Only sources whose regime has a merge part can merge (all of them while recording).
+        recording = self._merge_recorder is not None
+        sources = np.array([r for r in touched if keys[r] in founded and (
+            recording or self.model_.regime(length_of.get(keys[r], 0)).merges)],
+            dtype=np.int64)
         if not sources.size:
             return
         src, tgt, features = self._merge_candidates(sources)

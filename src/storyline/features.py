@@ -82,8 +82,14 @@ def entity_tokens(text: str) -> list[str]:
     """
     clean = normalize_quotes(text)
     out: list[str] = []
+    # Names recur within an article: split and fold each distinct run once.
+    parts_of: dict[str, list[str]] = {}
     for match in _NAME_RUN.finditer(clean):
-        out.extend(_name_parts(match.group(1)))
+        run = match.group(1)
+        parts = parts_of.get(run)
+        if parts is None:
+            parts = parts_of[run] = _name_parts(run)
+        out.extend(parts)
     for match in _ACRONYM.finditer(clean):
         out.append(match.group(0).replace(".", "").lower())
     for match in _NUMBER.finditer(clean):
