@@ -402,3 +402,21 @@ def test_entity_signals_by_field(seed_articles: list[Article]) -> None:
     features, _ = article_pair_features([(a, b)])
     assert features[0, FEATURE_NAMES.index("cos_entity_title")] > 0.5
     assert features[0, FEATURE_NAMES.index("cos_entity_body")] == 0.0
+
+
+def test_a_long_batch_retires_stale_stories_between_slices(
+        seed_articles: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    """One huge batch is a stream too: with a time-blind model, a copy a year later joins the
+    old story only while that story is still active."""
+    import storyline.cluster as cluster
+
+    base = replace(seed_articles[0], date=datetime(2020, 1, 1, tzinfo=UTC))
+    batch = [base, replace(base, id="filler"),
+             replace(base, id="late", date=datetime(2021, 1, 1, tzinfo=UTC)),
+             replace(base, id="late2", date=datetime(2021, 1, 1, tzinfo=UTC))]
+    model = _model(0.5, cos_all=20.0, intercept=-10.0)  # joins near-duplicates, any date
+    whole = StoryClusterer(model=model).fit(batch).labels_
+    assert whole["late"] == whole[base.id]
+    monkeypatch.setattr(cluster, "VECTORISE_BATCH", 2)
+    sliced = StoryClusterer(model=model).fit(batch).labels_
+    assert sliced["late"] != sliced[base.id] and sliced["late2"] == sliced["late"]
