@@ -344,10 +344,11 @@ class StoryClusterer:
         founded: dict[str, list[str]] = {}  # story founded in this batch → its articles
         merges = self.model_.merges or (self.model_.long is not None and self.model_.long.merges)
         for first in range(0, len(articles), VECTORISE_BATCH):
-            if first:  # a long batch is a stream too: stale stories leave between slices
-                self._retire()
             part = articles[first:first + VECTORISE_BATCH]
             part_days = days[first:first + VECTORISE_BATCH]
+            if first:  # a long batch is a stream too: stale stories leave between slices
+                dated = part_days[~np.isnan(part_days)]
+                self._retire(float(dated.min()) if dated.size else math.nan)
             signals, lengths = self._vectorise(part)
             length_of.update((a.id, int(n)) for a, n in zip(part, lengths, strict=True))
             for start in range(0, len(part), CHUNK_SIZE):
@@ -636,11 +637,14 @@ class StoryClusterer:
                 self.first_day_[story] = np.fmin(self.first_day_[story], day)
                 self.last_day_[story] = np.fmax(self.last_day_[story], day)
 
-    def _retire(self) -> None:
-        """Drop stale stories, then the least recently updated beyond ``max_active``."""
+    def _retire(self, now: float = math.nan) -> None:
+        """Drop stale stories (by the newest story day, or ``now`` when later: the day of the
+        articles about to come), then the least recently updated beyond ``max_active``."""
         keep = np.ones(len(self.story_keys_), dtype=bool)
         if keep.size and not np.all(np.isnan(self.last_day_)):
-            newest = np.nanmax(self.last_day_)
+            newest = float(np.nanmax(self.last_day_))
+            if not math.isnan(now):
+                newest = max(newest, now)
             stale = (newest - self.last_day_) > self.retire_after_days
             keep &= ~np.nan_to_num(stale, nan=False).astype(bool)
         if keep.sum() > self.max_active:
