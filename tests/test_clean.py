@@ -211,3 +211,48 @@ def test_aeb_floor(shared_dir: Path) -> None:
     pages = [p for p in bench.load_pages(shared_dir / "data" / "aeb") if not p.calibration]
     f1, _p, _r = bench.score(bench._counts(pages, bench.ours(pages)))
     assert f1 >= AEB_F1_FLOOR
+
+
+# --- fast paths equal the plain definitions ----------------------------------------------
+def test_ascii_character_classes_match_str_predicates() -> None:
+    """The regex classes that count digits and punctuation on ASCII equal str.isdigit and
+    "not isalnum and not isspace" on every ASCII character."""
+    for code in range(128):
+        char = chr(code)
+        assert bool(clean._ASCII_DIGIT.fullmatch(char)) == char.isdigit(), code
+        punct = not char.isalnum() and not char.isspace()
+        assert bool(clean._ASCII_PUNCT.fullmatch(char)) == punct, code
+
+
+def _plain_probabilities(model: clean.LogisticPass, rows: list[list[float]]) -> list[float]:
+    import math
+
+    out = []
+    for row in rows:
+        z = model.intercept + sum(c * (x - m) / s for c, x, m, s in
+                                  zip(model.coef, row, model.mean, model.scale, strict=True))
+        out.append(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z)))))
+    return out
+
+
+def test_line_features_and_probabilities_equal_plain_formulas() -> None:
+    """Per-character counts, nearest-prose distance and the logistic passes are computed
+    without per-character Python loops; the values must be the plain formulas' bit for bit."""
+    model = default_line_model()
+    assert model is not None
+    page = ["Home | News | Sport", "Ünïcödé ½ ² 3 — “quoted” line: ok", "By Jane Doe",
+            "A real sentence of the article body that runs to well over ten words here.",
+            "Another body sentence, with 12 numbers and 3.5 percent of something else.",
+            "Share this article", "", "Related", "Last one: ٣ digits ①."]
+    junk = [is_rule_junk(line) for line in page]
+    rows = clean.line_features(page, junk)
+    lines = [line for line, j in zip(page, junk, strict=True) if not j]
+    for line, row in zip(lines, rows, strict=True):
+        chars = max(1, len(line))
+        assert row[7] == sum(ch.isdigit() for ch in line) / chars
+        assert row[8] == sum(not ch.isalnum() and not ch.isspace() for ch in line) / chars
+    first = model.first.probabilities(rows)
+    assert first == _plain_probabilities(model.first, rows)
+    second_rows = clean.context_features(rows, first)
+    assert model.second.probabilities(second_rows) == _plain_probabilities(model.second,
+                                                                           second_rows)

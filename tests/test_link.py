@@ -232,3 +232,29 @@ def test_empty_and_tiny_batches() -> None:
     assert CopyLinker().fit([]).links_ == {}
     links = link_articles([Article(id="a", text="Hi."), Article(id="b", text="")])
     assert links == {"a": Link("a"), "b": Link("b")}
+
+
+def test_align_sentences_early_exit_and_sorted_words_change_nothing() -> None:
+    """Presorted words (what token_sort_ratio compares) give the same scores, and the early
+    exit only fires for pairs that cannot reach the needed number of aligned sentences."""
+    from rapidfuzz import fuzz
+
+    from storyline.link import _sort_words, align_sentences
+
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(40)]
+    sentences = [" ".join(rng.choice(vocab) for _ in range(rng.randint(3, 12)))
+                 for _ in range(60)]
+    for a in sentences[:20]:
+        for b in sentences[20:40]:
+            assert fuzz.token_sort_ratio(a, b) == fuzz.ratio(_sort_words(a), _sort_words(b))
+    for _ in range(50):
+        small = rng.sample(sentences, rng.randint(1, 20))
+        large = rng.sample(sentences, rng.randint(1, 30))
+        full = align_sentences(small, large)
+        for needed in (1, 3, 10):
+            quick = align_sentences(small, large, min_aligned=needed)
+            if full.aligned >= needed:
+                assert quick == full
+            else:
+                assert quick.aligned < needed

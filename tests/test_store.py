@@ -431,3 +431,56 @@ def test_postgres_schema_in_url(pg_url: str) -> None:
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
                 sql.Identifier(schema)))
+
+
+# --- synthesis signature and story reuse ---------------------------------------------------
+def test_synthesis_signature_is_stored_with_the_batch_and_cleared_without(tmp_path: Path
+                                                                          ) -> None:
+    with SQLiteStore(tmp_path / "sig.db") as store:
+        assert store.synthesis_signature() is None
+        store.write_batch([], {}, {}, [], synthesis_signature="abc")
+        assert store.synthesis_signature() == "abc"
+        store.write_batch([], {}, {}, [])
+        assert store.synthesis_signature() is None
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "geneva-2022"
+
+
+def test_rerun_reuses_unchanged_stories_only_under_the_same_signature(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A second run on the same input reuses the stored story (same export); a setting that
+    synthesis reads, or changed article text, makes it synthesize again."""
+    import logging
+
+    from storyline.config import Settings
+    from storyline.pipeline import Pipeline, synthesis_signature
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'reuse.db'}", progress=False)
+    first = Pipeline(settings).run([EXAMPLE])
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        second = Pipeline(settings).run([EXAMPLE])
+    assert "reused 1 unchanged stories of 1" in caplog.text
+    assert [story_json(s) for s in second.stories] == [story_json(s) for s in first.stories]
+    assert second.stats is not None and not second.stats.changed
+
+    shorter = settings.replace(summary_words=30)
+    assert synthesis_signature(shorter) != synthesis_signature(settings)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        third = Pipeline(shorter).run([EXAMPLE])
+    assert "reused" not in caplog.text
+    assert third.stories[0].summary != first.stories[0].summary
+
+    # Same settings as the third run, but one article's text changed: synthesized again.
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    for path in EXAMPLE.iterdir():
+        text = path.read_text(encoding="utf-8")
+        if path.name.startswith("002_"):
+            text += "\nA new closing paragraph, added by the outlet after publication."
+        (edited / path.name).write_text(text, encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        Pipeline(shorter).run([edited])
+    assert "reused" not in caplog.text

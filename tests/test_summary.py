@@ -102,3 +102,30 @@ def test_headline(ctx: StoryContext) -> None:
 def test_empty_story() -> None:
     assert summarize(StoryContext("e", ())) == ()
     assert headline(StoryContext("e", ())) == ""
+
+
+def test_sparse_scoring_matches_dense(ctx: StoryContext) -> None:
+    """Large stories are scored on sparse matrices: same salience (up to float rounding) and
+    the same selection as the dense path."""
+    import numpy as np
+
+    from storyline.synth.summary import score_candidates, select
+
+    candidates = candidate_sentences(ctx)
+    dense_salience, dense_vectors = score_candidates(candidates)
+    sparse_salience, sparse_vectors = score_candidates(candidates, dense_max_cells=0)
+    assert isinstance(dense_vectors, np.ndarray)
+    assert not isinstance(sparse_vectors, np.ndarray)
+    assert np.allclose(dense_salience, sparse_salience, rtol=0, atol=1e-12)
+    for budget in (20, 100, 400):
+        assert (select(candidates, sparse_salience, sparse_vectors, budget)
+                == select(candidates, dense_salience, dense_vectors, budget))
+
+
+def test_shared_sentence_cache_changes_nothing(ctx: StoryContext,
+                                               summary: tuple[SummarySentence, ...]) -> None:
+    from storyline.synth.summary import SentenceCache
+
+    cache = SentenceCache()
+    assert headline(ctx, cache) == headline(ctx)
+    assert summarize(ctx, words=100, cache=cache) == summary

@@ -159,3 +159,10 @@ def test_dates_inside_quotes_are_ignored() -> None:
 
 def test_empty_story() -> None:
     assert build_timeline(StoryContext("e", ())) == ()
+
+
+def test_resolve_date_memo_returns_the_same_days() -> None:
+    memo: dict[tuple[str, date | None], date | None] = {}
+    for expr in ("Friday", "January 20", "yesterday", "2022-01-19", "in 2020", "Friday"):
+        assert resolve_date(expr, FRIDAY, memo) == resolve_date(expr, FRIDAY)
+    assert ("January 20", FRIDAY) in memo

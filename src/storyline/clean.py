@@ -40,6 +40,7 @@ import logging
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,7 +118,13 @@ _SOFT_JUNK = re.compile(
     r"\b(?:share|tweet|facebook|twitter|whatsapp|linkedin|instagram|subscribe|newsletter|"
     r"comment|comments|cookie|cookies|login|sign in|sign up|advert\w*|copyright|rights reserved|"
     r"click|download|app|podcast|read more|related|privacy|terms)\b|©", re.IGNORECASE)
-_QUOTE_CHARS = frozenset("\"“”«»„")
+_QUOTE_CHAR = re.compile("[\"“”«»„]")
+# Per-character features without a Python loop over every character: ASCII characters are
+# counted by regex (these classes equal str.isdigit and "not isalnum and not isspace" on ASCII,
+# checked over all 128 in tests/test_clean.py); only non-ASCII characters are tested one by one.
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_ASCII_PUNCT = re.compile(r"[\x00-\x08\x0e-\x1b!-/:-@\[-`{-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Context cues for the line model, looked for in the whole dump (rule junk included).
 # A short comment-section heading ("Comments", "12 Kommentare", "Leave a Reply"), several languages.
 _COMMENT_HEADING = re.compile(
@@ -279,10 +286,23 @@ class LogisticPass:
     scale: tuple[float, ...]
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        import numpy as np
+
+        if not len(rows):
+            return []
+        matrix = np.asarray(rows, dtype=np.float64)
+        if matrix.ndim != 2 or matrix.shape[1] != len(self.coef):
+            raise ValueError(f"rows have {matrix.shape[-1]} features, the model "
+                             f"{len(self.coef)}")
+        # Element-wise NumPy arithmetic is the same IEEE operation as Python's, in the same
+        # order ((c * (x - m)) / s); the sum per row stays Python's own ``sum`` so every
+        # probability is bit-identical to the plain-Python formula (and to its summation
+        # rules in any Python version).
+        terms = (np.asarray(self.coef) * (matrix - np.asarray(self.mean))
+                 / np.asarray(self.scale))
         out = []
-        for row in rows:
-            z = self.intercept + sum(c * (x - m) / s for c, x, m, s in
-                                     zip(self.coef, row, self.mean, self.scale, strict=True))
+        for row in terms.tolist():
+            z = self.intercept + sum(row)
             out.append(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z)))))
         return out
 
@@ -328,14 +348,23 @@ def line_features(page: Sequence[str], junk: Sequence[bool] | None = None
     """First-pass features (see :data:`FEATURE_NAMES`) of the lines of ``page`` that are not
     ``junk`` (rule junk, step 2; default: none) — the junk lines only serve as context."""
     junk = [False] * len(page) if junk is None else junk
-    lines = [line for line, j in zip(page, junk, strict=True) if not j]
-    rows = _candidate_features(lines)
-    for row, extra in zip(rows, _page_context_features(page, junk), strict=True):
+    if len(junk) != len(page):
+        raise ValueError(f"{len(page)} lines but {len(junk)} junk flags")
+    # Words and sentence ends of every line, computed once for both feature groups.
+    words = [words_of(line) for line in page]
+    sentence = [ends_like_sentence(line) for line in page]
+    cand = [i for i, j in enumerate(junk) if not j]
+    rows = _candidate_features([page[i] for i in cand], [words[i] for i in cand],
+                               [sentence[i] for i in cand])
+    context = _page_context_features(page, junk, [len(w) for w in words], sentence)
+    for row, extra in zip(rows, context, strict=True):
         row.extend(extra)
     return rows
 
 
-def _page_context_features(page: Sequence[str], junk: Sequence[bool]) -> list[list[float]]:
+def _page_context_features(page: Sequence[str], junk: Sequence[bool],
+                           word_counts: Sequence[int], ends_sentence: Sequence[bool]
+                           ) -> list[list[float]]:
     """The page-context features of the candidate lines, computed over the whole dump."""
     import numpy as np
 
@@ -344,8 +373,8 @@ def _page_context_features(page: Sequence[str], junk: Sequence[bool]) -> list[li
     cand = np.flatnonzero(~is_junk)
     if not len(cand):
         return []
-    counts = np.array([len(words_of(line)) for line in page], dtype=float)
-    sentence = np.array([ends_like_sentence(line) for line in page], dtype=bool)
+    counts = np.array(word_counts, dtype=float)
+    sentence = np.array(ends_sentence, dtype=bool)
     prose_words = np.where((counts >= PROSE_MIN_WORDS) & sentence & ~is_junk, counts, 0.0)
     heading = np.array([c <= COMMENT_HEADING_MAX_WORDS and bool(_COMMENT_HEADING.search(line))
                         for c, line in zip(counts, page, strict=True)], dtype=float)
@@ -365,11 +394,14 @@ def _page_context_features(page: Sequence[str], junk: Sequence[bool]) -> list[li
                after_comments[cand].astype(float), _box_mean(byline, 3)[cand], byline[cand],
                (boundaries_before / (boundary.sum() + 1.0))[cand],
                np.log1p(boundaries_before)[cand]]
+    # Python floats for the scan (same values and IEEE arithmetic, no NumPy scalar overhead).
+    block_input = np.where(prose_words > 0, prose_words, 0.0).tolist()
     for penalty in MAIN_BLOCK_PENALTIES:
-        start, end = _main_block(np.where(prose_words > 0, prose_words, 0.0), penalty)
+        start, end = _main_block(block_input, penalty)
         columns += [((index >= start) & (index < end))[cand].astype(float),
                     np.log1p(np.maximum(0, np.maximum(start - index, index - end + 1)))[cand]]
-    return [list(map(float, row)) for row in np.column_stack(columns)]
+    rows: list[list[float]] = np.column_stack(columns).astype(float).tolist()
+    return rows
 
 
 def _box_mean(values: Any, radius: int) -> Any:
@@ -383,13 +415,18 @@ def _box_mean(values: Any, radius: int) -> Any:
     return (total[hi] - total[lo]) / (hi - lo)
 
 
-def _candidate_features(lines: Sequence[str]) -> list[list[float]]:
-    """The per-line and candidate-sequence features (the first 28 of :data:`FEATURE_NAMES`)."""
+def _candidate_features(lines: Sequence[str], words: Sequence[list[str]] | None = None,
+                        ends_sentence: Sequence[bool] | None = None) -> list[list[float]]:
+    """The per-line and candidate-sequence features (the first 28 of :data:`FEATURE_NAMES`).
+
+    ``words`` and ``ends_sentence`` (per line) may be passed when the caller has them.
+    """
     n = len(lines)
-    words = [words_of(line) for line in lines]
+    words = [words_of(line) for line in lines] if words is None else words
+    sentence = [ends_like_sentence(line) for line in lines] if ends_sentence is None \
+        else ends_sentence
     counts = [len(w) for w in words]
-    prose = [float(c >= PROSE_MIN_WORDS and ends_like_sentence(line))
-             for c, line in zip(counts, lines, strict=True)]
+    prose = [float(c >= PROSE_MIN_WORDS and s) for c, s in zip(counts, sentence, strict=True)]
     prose_words = [c * p for c, p in zip(counts, prose, strict=True)]
     total_prose = sum(prose_words) or 1.0
     prose_idx = [i for i, p in enumerate(prose) if p]
@@ -397,32 +434,49 @@ def _candidate_features(lines: Sequence[str]) -> list[list[float]]:
     seen = Counter(lines)
     tight, loose = (_main_block(prose_words, penalty) for penalty in MAIN_BLOCK_PENALTIES)
     block_words = sum(prose_words[tight[0]:tight[1]])
+    # Prefix sums of the 0/1 prose flags: window sums of small integers are exact in floats,
+    # so the window means equal ``_window_mean`` (sum of the slice) bit for bit.
+    prefix = [0.0]
+    for p in prose:
+        prefix.append(prefix[-1] + p)
+
+    def window(i: int, radius: int) -> float:
+        lo, hi = max(0, i - radius), min(n, i + radius + 1)
+        return (prefix[hi] - prefix[lo]) / (hi - lo)
+
     rows: list[list[float]] = []
     before = 0.0
     for i, line in enumerate(lines):
         toks = words[i]
         count = max(1, len(toks))
-        lower = [t.lower() for t in toks]
         chars = max(1, len(line))
-        distance = min((abs(i - j) for j in prose_idx), default=n)
+        digits = len(_ASCII_DIGIT.findall(line))
+        punct = len(_ASCII_PUNCT.findall(line))
+        for ch in _NON_ASCII.findall(line):
+            digits += ch.isdigit()
+            punct += not ch.isalnum() and not ch.isspace()
+        # Nearest prose line by bisection (prose_idx is sorted).
+        at = bisect_left(prose_idx, i)
+        distance = min((abs(i - prose_idx[k]) for k in (at - 1, at) if 0 <= k < len(prose_idx)),
+                       default=n)
         rows.append([
             math.log1p(len(toks)),
             math.log1p(len(line)),
-            float(ends_like_sentence(line)),
+            float(sentence[i]),
             float(line.endswith(":")),
-            sum(t in STOPWORDS for t in lower) / count,
+            sum(map(STOPWORDS.__contains__, map(str.lower, toks))) / count,
             sum(len(t) <= 3 for t in toks) / count,
-            sum(t[:1].isupper() for t in toks) / count,
-            sum(ch.isdigit() for ch in line) / chars,
-            sum(not ch.isalnum() and not ch.isspace() for ch in line) / chars,
+            sum(t[0].isupper() for t in toks) / count,
+            digits / chars,
+            punct / chars,
             float(bool(_MENU_SEPARATORS.search(line))),
-            float(any(ch in _QUOTE_CHARS for ch in line)),
+            float(_QUOTE_CHAR.search(line) is not None),
             float(bool(_SOFT_JUNK.search(line))),
             prose[i],
             i / max(1, n - 1),
-            _window_mean(prose, i, 1),
-            _window_mean(prose, i, 3),
-            _window_mean(prose, i, 10),
+            window(i, 1),
+            window(i, 3),
+            window(i, 10),
             math.log1p(distance),
             before / total_prose,
             (total_prose - before - prose_words[i]) / total_prose,
@@ -496,12 +550,16 @@ def _window_mean(values: Sequence[float], i: int, radius: int) -> float:
 
 
 # --- the cascade ----------------------------------------------------------------------------
-def page_lines(article: Article, drop_lines: frozenset[str] = frozenset()
+def page_lines(article: Article, drop_lines: frozenset[str] = frozenset(),
+               normalized: Sequence[str] | None = None
                ) -> tuple[Metadata, list[str], list[bool]]:
     """Steps 1-3: normalised lines without boilerplate and metadata, with their rule-junk flags
     (the line model judges the others, with the junk as context; also what
-    ``bench/junk_aeb.py --calibrate`` trains on)."""
-    lines = [line for line in normalize_lines(article.text) if line not in drop_lines]
+    ``bench/junk_aeb.py --calibrate`` trains on). ``normalized`` is
+    ``normalize_lines(article.text)`` when the caller has it already."""
+    if normalized is None:
+        normalized = normalize_lines(article.text)
+    lines = [line for line in normalized if line not in drop_lines]
     meta = discover_metadata(lines, article)
     lines = lines[meta.consumed:]
     return meta, lines, [is_rule_junk(line) for line in lines]
@@ -515,14 +573,16 @@ def candidate_lines(article: Article, drop_lines: frozenset[str] = frozenset()
 
 
 def clean_article(article: Article, settings: Settings, model: LineModel | None = None,
-                  drop_lines: frozenset[str] = frozenset()) -> Article | Skip:
+                  drop_lines: frozenset[str] = frozenset(),
+                  normalized: Sequence[str] | None = None) -> Article | Skip:
     """Clean one article (steps 1-6 of the module docstring).
 
     ``model`` defaults to the shipped line model; ``drop_lines`` are site boilerplate lines found
-    by :func:`clean_articles` (removed before anything else looks at the text).
+    by :func:`clean_articles` (removed before anything else looks at the text); ``normalized``
+    is ``normalize_lines(article.text)`` when the caller has it already.
     """
     model = model if model is not None else default_line_model()
-    meta, page, junk = page_lines(article, drop_lines)
+    meta, page, junk = page_lines(article, drop_lines, normalized)
     body = [line for line, j in zip(page, junk, strict=True) if not j]
     body = [line for line, keep in zip(body, model_keep_mask(page, model, junk), strict=True)
             if keep]
@@ -552,17 +612,20 @@ def source_key(article: Article) -> str:
     return host.removeprefix("www.")
 
 
-def site_boilerplate(articles: Sequence[Article]) -> dict[str, frozenset[str]]:
+def site_boilerplate(articles: Sequence[Article],
+                     normalized: Sequence[Sequence[str]] | None = None
+                     ) -> dict[str, frozenset[str]]:
     """Per source, the lines found on at least :data:`REPEAT_MIN_PAGES` distinct pages.
 
     Articles without a known source are never compared (syndicated copies from different
     outlets share whole paragraphs); long sentence-like lines are never boilerplate.
+    ``normalized`` holds ``normalize_lines(article.text)`` per article when the caller has it.
     """
     pages: dict[str, dict[str, set[str]]] = defaultdict(dict)
-    for article in articles:
+    for index, article in enumerate(articles):
         key = source_key(article)
         if key:
-            lines = normalize_lines(article.text)
+            lines = normalize_lines(article.text) if normalized is None else normalized[index]
             pages[key]["\n".join(lines)] = set(lines)  # identical pages count once
     result: dict[str, frozenset[str]] = {}
     for key, by_text in pages.items():
@@ -581,12 +644,14 @@ def _reads_like_body(line: str) -> bool:
 def clean_articles(articles: Sequence[Article], settings: Settings,
                    model: LineModel | None = None) -> tuple[list[Article], list[Skip]]:
     """Clean a batch: site boilerplate out first, then :func:`clean_article` on each."""
-    boilerplate = site_boilerplate(articles)
+    # Each text is normalised once for both passes.
+    normalized = [normalize_lines(article.text) for article in articles]
+    boilerplate = site_boilerplate(articles, normalized)
     kept: list[Article] = []
     skips: list[Skip] = []
-    for article in articles:
+    for article, lines in zip(articles, normalized, strict=True):
         result = clean_article(article, settings, model,
-                               boilerplate.get(source_key(article), frozenset()))
+                               boilerplate.get(source_key(article), frozenset()), lines)
         if isinstance(result, Skip):
             skips.append(result)
         else:

@@ -32,6 +32,7 @@ the top-k neighbours per article, so only ``k * n`` pairs reach the (C++) senten
 from __future__ import annotations
 
 import logging
+import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -41,6 +42,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from datasketch.hashfunc import sha1_hash32
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from scipy import sparse
@@ -50,6 +52,7 @@ from storyline.config import Settings
 from storyline.errors import ConfigError
 from storyline.model import Article, Link, Relation, content_hash
 from storyline.text import (
+    STOPWORDS,
     content_tokens,
     fold,
     normalize_quotes,
@@ -98,6 +101,10 @@ ALIGN_MIN_SCORE = 62.0
 REWRITE_MIN_COVERAGE = 0.65
 # At least this many aligned sentences (a one-sentence overlap is a shared quote, not a copy).
 MIN_ALIGNED_SENTENCES = 3
+# Sentences of the smaller article scored per rapidfuzz call before checking whether the pair
+# can still reach the needed alignment (does not change results, only when work stops): 8 keeps
+# each call large enough to amortise its overhead while most non-copies stop after one block.
+ALIGN_BLOCK_ROWS = 8
 
 # A sentence takes part in the anchor alignment only with this many shared anchors.
 MIN_SENTENCE_ANCHORS = 2
@@ -158,6 +165,9 @@ class _Doc:
     tokens: tuple[str, ...]
     sentences: tuple[str, ...]
     anchor_sentences: tuple[frozenset[str], ...]
+    # ``sentences`` with their words sorted: what ``token_sort_ratio`` compares, computed once
+    # per article instead of once per aligned pair.
+    sorted_sentences: tuple[str, ...] = ()
 
 
 # --- features ----------------------------------------------------------------------------------
@@ -173,22 +183,49 @@ def _anchor_key(token: str) -> str:
     return key
 
 
-def anchors(sentence: str) -> frozenset[str]:
-    """Numbers, capitalised words, dotted acronyms, URLs and quoted spans of one sentence."""
+def anchors(sentence: str, keys: dict[str, str] | None = None) -> frozenset[str]:
+    """Numbers, capitalised words, dotted acronyms, URLs and quoted spans of one sentence.
+
+    ``keys`` memoises :func:`_anchor_key` for the caller (one dict per batch: the same names
+    and numbers recur in every sentence of a story).
+    """
     text = normalize_quotes(sentence)
-    found = {_anchor_key(m) for m in _ANCHOR.findall(text)
-             if m[0].isdigit() or m[0].isupper() or m.startswith("http")}
+    keys = {} if keys is None else keys
+    found = set()
+    for m in _ANCHOR.findall(text):
+        if m[0].isdigit() or m[0].isupper() or m.startswith("http"):
+            key = keys.get(m)
+            if key is None:
+                key = keys[m] = _anchor_key(m)
+            found.add(key)
     found.update("q:" + " ".join(tokens(q)) for q in _QUOTED.findall(text))
     return frozenset(k for k in found if len(k) > 1 or k.isdigit())
 
 
-def _doc(article: Article) -> _Doc:
+def _doc(article: Article, keys: dict[str, str] | None = None) -> _Doc:
     raw_sentences = split_sentences(article.text)
     sentences = tuple(s for s in (" ".join(content_tokens(r)) for r in raw_sentences)
                       if len(s.split()) >= MIN_SENTENCE_WORDS)
-    anchor_sets = tuple(anchors(r) for r in raw_sentences)
+    anchor_sets = tuple(anchors(r, keys) for r in raw_sentences)
     return _Doc(article.id, article.lang.lower(), tuple(tokens(article.text)), sentences,
-                anchor_sets)
+                anchor_sets, tuple(_sort_words(s) for s in sentences))
+
+
+def _sort_words(sentence: str) -> str:
+    """What rapidfuzz's ``token_sort_ratio`` compares: the words sorted, joined by a space."""
+    return " ".join(sorted(sentence.split()))
+
+
+def _content_tokens_of(doc: _Doc) -> list[str]:
+    """``content_tokens(" ".join(doc.tokens))`` without tokenising the article again.
+
+    Re-tokenising ASCII tokens joined by spaces gives the same tokens back, so filtering them
+    is the same; other scripts can change under a second lower-casing, so they take the long way.
+    """
+    joined = " ".join(doc.tokens)
+    if not joined.isascii():
+        return content_tokens(joined)
+    return [t for t in doc.tokens if t not in STOPWORDS and len(t) > 1]
 
 
 def shingles(words: Sequence[str], size: int = SHINGLE_SIZE) -> set[str]:
@@ -206,18 +243,21 @@ def junk_marks(article: Article) -> int:
     return short + len(_DOUBLED_PUNCT.findall(article.text))
 
 
-def source_key(article: Article) -> tuple[bool, datetime, int, int, int, str]:
+def source_key(article: Article, n_tokens: int | None = None
+               ) -> tuple[bool, datetime, int, int, int, str]:
     """Total order of "source-ness" (smaller is more likely the source of a copy).
 
     Earlier date first (undated after dated), then more metadata (date, url), fewer junk
-    marks, more words, and the id as a deterministic tie-break.
+    marks, more words, and the id as a deterministic tie-break. ``n_tokens`` is
+    ``len(tokens(article.text))`` when the caller has it.
     """
     date = article.date
     if date is not None and date.tzinfo is None:
         date = date.replace(tzinfo=UTC)
     metadata = int(article.date is not None) + int(bool(article.url))
-    return (date is None, date or _EPOCH_END, -metadata, junk_marks(article),
-            -len(tokens(article.text)), article.id)
+    words = len(tokens(article.text)) if n_tokens is None else n_tokens
+    return (date is None, date or _EPOCH_END, -metadata, junk_marks(article), -words,
+            article.id)
 
 
 # --- 1. exact duplicates -----------------------------------------------------------------------
@@ -241,8 +281,20 @@ def near_duplicate_pairs(
     docs: Sequence[_Doc], shingle_sets: Sequence[set[str]], num_perm: int, seed: int,
 ) -> list[tuple[int, int, Relation, float]]:
     """MinHash LSH candidates, verified by exact shingle containment of the smaller article."""
-    hashes = MinHash.bulk([[s.encode("utf-8") for s in sh] for sh in shingle_sets],
-                          num_perm=num_perm, seed=seed)
+    # Each distinct shingle of the batch is hashed once (copies share most of theirs) with
+    # datasketch's own default hash function; MinHash then gets the hash values as they are,
+    # so the signatures equal those of hashing the encoded shingles inside MinHash.
+    hashed: dict[str, int] = {}
+    values = []
+    for sh in shingle_sets:
+        row = []
+        for shingle in sh:
+            value = hashed.get(shingle)
+            if value is None:
+                value = hashed[shingle] = sha1_hash32(shingle.encode("utf-8"))
+            row.append(value)
+        values.append(row)
+    hashes = MinHash.bulk(values, num_perm=num_perm, seed=seed, hashfunc=_given_hash)
     lsh = MinHashLSH(threshold=NEAR_DUP_LSH_THRESHOLD, num_perm=num_perm)
     for i, mh in enumerate(hashes):
         if shingle_sets[i]:
@@ -259,6 +311,11 @@ def near_duplicate_pairs(
             if score >= DUPLICATE_CONTAINMENT:
                 pairs.append((i, j, "duplicate", score))
     return pairs
+
+
+def _given_hash(value: int) -> int:
+    """MinHash hash function for values hashed already (see :func:`near_duplicate_pairs`)."""
+    return value
 
 
 # --- candidate generation (steps 3 and 4) ------------------------------------------------------
@@ -325,21 +382,44 @@ def _longest_increasing(values: Iterable[int]) -> int:
     return len(tails)
 
 
-def align_sentences(small: Sequence[str], large: Sequence[str]) -> Alignment:
+def align_sentences(small: Sequence[str], large: Sequence[str],
+                    small_sorted: Sequence[str] | None = None,
+                    large_sorted: Sequence[str] | None = None,
+                    min_aligned: int = 0) -> Alignment:
     """Match each sentence of ``small`` to its most similar sentence of ``large``.
 
     Score: max of rapidfuzz ``ratio`` and ``token_sort_ratio`` over content words (word order
     inside a sentence may change). Coverage counts aligned sentences one-to-one (a generic
     sentence matching many does not count many times); order is the longest monotone run of the
     aligned targets over the aligned sentences.
+
+    ``small_sorted`` / ``large_sorted`` are the sentences with their words sorted
+    (:func:`_sort_words`, what ``token_sort_ratio`` compares) when the caller has them.
+    With ``min_aligned`` > 0 the caller only needs to know whether at least that many sentences
+    align: rows are scored in blocks and a pair that can no longer reach it returns early
+    (``aligned`` = 0, the other fields are then not meaningful).
     """
     if not small or not large:
         return Alignment(0.0, 0.0, 0.0, 0)
-    scores = np.maximum(
-        process.cdist(small, large, scorer=fuzz.ratio, dtype=np.float32,
-                      score_cutoff=ALIGN_MIN_SCORE),
-        process.cdist(small, large, scorer=fuzz.token_sort_ratio, dtype=np.float32,
-                      score_cutoff=ALIGN_MIN_SCORE))
+    small_sorted = [_sort_words(s) for s in small] if small_sorted is None else small_sorted
+    large_sorted = [_sort_words(s) for s in large] if large_sorted is None else large_sorted
+    blocks = []
+    aligned_so_far = 0
+    for start in range(0, len(small), ALIGN_BLOCK_ROWS if min_aligned > 0 else len(small)):
+        stop = start + (ALIGN_BLOCK_ROWS if min_aligned > 0 else len(small))
+        # token_sort_ratio is ratio on the word-sorted strings (rapidfuzz's definition), so
+        # sorting each sentence once here gives the same scores.
+        block = np.maximum(
+            process.cdist(small[start:stop], large, scorer=fuzz.ratio, dtype=np.float32,
+                          score_cutoff=ALIGN_MIN_SCORE),
+            process.cdist(small_sorted[start:stop], large_sorted, scorer=fuzz.ratio,
+                          dtype=np.float32, score_cutoff=ALIGN_MIN_SCORE))
+        blocks.append(block)
+        aligned_so_far += int((block.max(axis=1) >= ALIGN_MIN_SCORE).sum())
+        rows_left = max(0, len(small) - stop)
+        if min_aligned > 0 and aligned_so_far + rows_left < min_aligned:
+            return Alignment(0.0, 0.0, 0.0, 0)
+    scores = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
     best = scores.argmax(axis=1)
     best_score = scores[np.arange(len(small)), best]
     aligned = best_score >= ALIGN_MIN_SCORE
@@ -357,9 +437,14 @@ def rewrite_pairs(
     """Candidate pairs whose sentence alignment covers most of the smaller article."""
     pairs: list[tuple[int, int, Relation, float]] = []
     for i, j in candidates.tolist():
-        a, b = docs[i].sentences, docs[j].sentences
-        small, large = (a, b) if len(a) <= len(b) else (b, a)
-        result = align_sentences(small, large)
+        a, b = docs[i], docs[j]
+        small, large = (a, b) if len(a.sentences) <= len(b.sentences) else (b, a)
+        # A rewrite needs this many aligned sentences, so hopeless pairs stop early.
+        # floor() stays at or below the true bound, so only pairs that cannot pass stop early.
+        needed = max(MIN_ALIGNED_SENTENCES,
+                     math.floor(REWRITE_MIN_COVERAGE * len(small.sentences)))
+        result = align_sentences(small.sentences, large.sentences, small.sorted_sentences,
+                                 large.sorted_sentences, min_aligned=needed)
         log.debug("rewrite %s~%s coverage=%.2f order=%.2f", docs[i].id, docs[j].id,
                   result.coverage, result.order)
         if result.coverage >= REWRITE_MIN_COVERAGE and result.aligned >= MIN_ALIGNED_SENTENCES:
@@ -449,10 +534,15 @@ def translation_pairs(
 # --- 5. direction and graph --------------------------------------------------------------------
 def resolve_links(
     articles: Sequence[Article], pairs: Iterable[tuple[int, int, Relation, float]],
+    n_tokens: Sequence[int] | None = None,
 ) -> tuple[dict[str, Link], list[CopyPair]]:
-    """One Link per article: each copy points at its strongest better-ranked partner."""
-    rank = {i: r for r, i in enumerate(sorted(range(len(articles)),
-                                              key=lambda i: source_key(articles[i])))}
+    """One Link per article: each copy points at its strongest better-ranked partner.
+
+    ``n_tokens`` (per article, optional) saves tokenising every article again for the ranking.
+    """
+    counts: Sequence[int | None] = [None] * len(articles) if n_tokens is None else n_tokens
+    rank = {i: r for r, i in enumerate(sorted(
+        range(len(articles)), key=lambda i: source_key(articles[i], counts[i])))}
     best: dict[int, tuple[tuple[int, float, int], int, Relation, float]] = {}
     detected: list[CopyPair] = []
     for i, j, relation, similarity in pairs:
@@ -495,7 +585,8 @@ class CopyLinker:
         ids = [a.id for a in articles]
         if len(set(ids)) != len(ids):
             raise ConfigError("CopyLinker.fit needs unique article ids; de-duplicate ids first")
-        docs = [_doc(a) for a in articles]
+        keys: dict[str, str] = {}  # anchor keys of this batch (see anchors())
+        docs = [_doc(a, keys) for a in articles]
         pairs = exact_duplicate_pairs(docs)
         shingle_sets = [shingles(d.tokens) for d in docs]
         pairs += near_duplicate_pairs(docs, shingle_sets, self.settings.minhash_permutations,
@@ -506,7 +597,7 @@ class CopyLinker:
             pairs += self._rewrites(docs, shingle_sets, known)
         if self.translations and len(docs) > 1:
             pairs += self._translations(docs, known)
-        self.links_, self.pairs_ = resolve_links(articles, pairs)
+        self.links_, self.pairs_ = resolve_links(articles, pairs, [len(d.tokens) for d in docs])
         log.debug("linked %d articles: %d pairs from %d candidates", len(articles),
                   len(self.pairs_), self.n_candidates_)
         return self
@@ -520,7 +611,7 @@ class CopyLinker:
 
     def _rewrites(self, docs: Sequence[_Doc], shingle_sets: Sequence[set[str]],
                   known: set[tuple[int, int]]) -> list[tuple[int, int, Relation, float]]:
-        matrix = _tfidf(lambda d: content_tokens(" ".join(d.tokens)), docs)
+        matrix = _tfidf(_content_tokens_of, docs)
         if matrix is None:
             return []
         candidates = self._open(top_k_pairs(matrix, _language_codes(docs), True, self.top_k,

@@ -5,7 +5,11 @@ be swapped through the constructor. The store is written once per run inside one
 
 Incremental runs: the articles already in the store are re-linked and re-clustered together
 with the new ones, and story ids are carried over by overlap (``cluster.assign_story_ids``), so
-a re-run on the same input changes nothing and new input updates stories in place.
+a re-run on the same input changes nothing and new input updates stories in place. Synthesis,
+the costly stage, is only redone for stories that changed: a stored story is reused as it is
+when its id, its article list (ids, metadata, copy relations, in order) and every one of its
+articles are unchanged, and the store's synthesis signature (:func:`synthesis_signature`: the
+package's code and the settings synthesis reads) equals this run's.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
@@ -22,15 +27,43 @@ from storyline.cluster import StoryClusterer, assign_story_ids
 from storyline.config import Settings
 from storyline.errors import InputError
 from storyline.link import CopyLinker
-from storyline.model import Article, Link, Skip, Story, StoryContext
+from storyline.model import Article, Link, Skip, Story, StoryArticle, StoryContext, content_hash
 from storyline.read import read_inputs
 from storyline.store import open_store
 from storyline.store.base import BatchStats
-from storyline.synth import synthesize
+from storyline.synth import story_articles, synthesize
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+
+# Settings that only say where and how a run executes; every other setting goes into the
+# synthesis signature (a superset of what synthesis reads is safe: it only costs a re-run).
+_RUN_ONLY_SETTINGS = frozenset({"db_url", "progress", "workers", "scheduler"})
+# Package files whose content the signature covers: all code and shipped data.
+_SIGNED_SUFFIXES = (".py", ".json", ".html")
+
+
+def synthesis_signature(settings: Settings) -> str:
+    """Hash of what a stored story's synthesis depended on besides its own articles: the
+    package's code and data files, and the settings (except where/how the run executes).
+
+    Any code change (an upgrade, a local edit) or setting change re-synthesizes every story.
+    """
+    parts = [f"{name}={value!r}" for name, value in sorted(asdict(settings).items())
+             if name not in _RUN_ONLY_SETTINGS]
+    pending = [resources.files("storyline")]
+    files = []
+    while pending:
+        for entry in pending.pop().iterdir():
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    pending.append(entry)
+            elif entry.name.endswith(_SIGNED_SUFFIXES):
+                files.append(entry)
+    for entry in sorted(files, key=lambda e: str(e)):
+        parts += [str(entry.name), content_hash(entry.read_bytes().decode("utf-8", "replace"))]
+    return content_hash(*parts, length=32)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -118,12 +151,25 @@ class Pipeline:
         assignments = assign_story_ids(dict(groups), previous or {}, dates=dates)
         return Grouping(ordered, links, assignments)
 
-    def synthesize(self, grouping: Grouping) -> list[Story]:
+    def synthesize(self, grouping: Grouping, stored: Mapping[str, Story] | None = None,
+                   changed: frozenset[str] = frozenset()) -> list[Story]:
+        """One story per context. ``stored`` stories (by id, made with this run's synthesis
+        signature) are reused when their article list is unchanged and none of their articles
+        is in ``changed`` (new or edited in this run)."""
         contexts = grouping.contexts()
         stories = []
+        reused = 0
         for done, ctx in enumerate(contexts):
             self.progress("synthesize", done, len(contexts))
+            old = stored.get(ctx.story_id) if stored else None
+            if (old is not None and not any(a.id in changed for a in ctx.articles)
+                    and _exported(old.articles) == _exported(story_articles(ctx))):
+                stories.append(old)
+                reused += 1
+                continue
             stories.append(self.synthesizer(ctx, self.settings))
+        if reused:
+            log.info("reused %d unchanged stories of %d", reused, len(contexts))
         self.progress("synthesize", len(contexts), len(contexts))
         return sorted(stories, key=lambda s: (-len(s.articles), s.first_seen or "", s.story_id))
 
@@ -131,14 +177,22 @@ class Pipeline:
     def run(self, inputs: Sequence[str | Path], stdin: TextIO | None = None) -> RunResult:
         """Ingest ``inputs`` into the store given by ``settings.db_url`` and update stories."""
         new_articles, skips = self.ingest(inputs, stdin)
+        # Only the default synthesizer's stories carry a signature (an injected one may differ).
+        signature = (synthesis_signature(self.settings) if self.synthesizer is synthesize
+                     else None)
         with open_store(self.settings.db_url) as store:
             known = {a.id: a for a in store.load_articles()}
             previous = store.load_assignments()
+            changed = frozenset(a.id for a in new_articles if known.get(a.id) != a)
             known.update({a.id: a for a in new_articles})
             grouping = self.group(list(known.values()), previous)
-            stories = self.synthesize(grouping)
+            stored = ({s.story_id: s for s in store.load_stories()}
+                      if signature is not None and previous
+                      and store.synthesis_signature() == signature else None)
+            stories = self.synthesize(grouping, stored, changed)
             stats = store.write_batch(list(grouping.articles), grouping.links,
-                                      grouping.assignments, stories)
+                                      grouping.assignments, stories,
+                                      synthesis_signature=signature)
         return RunResult(stories=stories, skips=skips, read=len(new_articles), stats=stats)
 
     def story(self, inputs: Sequence[str | Path], stdin: TextIO | None = None) -> Story:
@@ -150,6 +204,13 @@ class Pipeline:
         dates = {a.id: a.date for a in ordered}
         story_id = assign_story_ids({"all": [a.id for a in ordered]}, {}, dates=dates)[first.id]
         return self.synthesizer(StoryContext(story_id, ordered, links), self.settings)
+
+
+def _exported(articles: tuple[StoryArticle, ...]) -> list[dict[str, object]]:
+    """A story's article list as exported (and stored): similarities are rounded there, and
+    synthesis reads them for nothing else."""
+    exported: list[dict[str, object]] = Story("", "", None, None, 0, articles).to_dict()["articles"]
+    return exported
 
 
 def _dedupe_ids(articles: Iterable[Article], skips: list[Skip]) -> list[Article]:

@@ -30,19 +30,45 @@ STOPWORDS = frozenset(
 _SENTENCE_END = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9À-Ý])""")
 _TOKEN = re.compile(r"[^\W_]+(?:[’'.,-][^\W_]+)*", re.UNICODE)
 _SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
-                         "‚": "'", "–": "-", "—": "-", "\u00a0": " "})
+_QUOTE_MAP: tuple[tuple[str, str], ...] = (
+    ("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"),
+    ("‚", "'"), ("–", "-"), ("—", "-"), ("\u00a0", " "))
+# Non-ASCII characters: only they can be curly quotes or combining marks, so the hot helpers
+# below look at them one by one and leave the (usually all-ASCII) rest to C-level str methods.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ABBREVIATION_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
 def normalize_quotes(text: str) -> str:
     """Curly quotes, guillemets and dashes to their ASCII forms (same length, same offsets)."""
-    return text.translate(_QUOTES)
+    # Hot (millions of calls per run): ASCII text has nothing to replace, and a chain of
+    # str.replace scans (each a C memchr loop) beats str.translate's per-character dict lookup.
+    if text.isascii():
+        return text
+    for old, new in _QUOTE_MAP:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    char = match.group()
+    return "" if unicodedata.combining(char) else char
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive normal form for matching (not for display)."""
-    decomposed = unicodedata.normalize("NFKD", normalize_quotes(text))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Hot (millions of calls per run, mostly single words): ASCII text (most text once quotes
+    # are straightened) is its own NFKD form and has no combining marks; str.split() splits on
+    # exactly the characters ``\s`` matches (str.isspace), so this equals the general path
+    # below; an ASCII alphanumeric word has no whitespace at all.
+    if text.isascii():
+        return text.lower() if text.isalnum() else " ".join(text.split()).lower()
+    text = normalize_quotes(text)
+    if text.isascii():
+        return " ".join(text.split()).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = _NON_ASCII.sub(_drop_combining, decomposed)
     return _SPACE.sub(" ", stripped).strip().lower()
 
 
@@ -62,7 +88,8 @@ def _is_abbreviation(before: str) -> bool:
     word = before.rsplit(None, 1)[-1] if before.split() else ""
     word = word.strip("\"'“‘(").rstrip(".").lower()
     # Single letters ("U.S.", "J. Smith") and known abbreviations.
-    return len(word) <= 1 or word in ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return (len(word) <= 1 or word in ABBREVIATIONS
+            or _ABBREVIATION_INITIALS.fullmatch(word) is not None)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -97,7 +124,12 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int, str]]:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens (numbers kept, "100,000" and "U.S." stay one token)."""
-    return [t.lower() for t in _TOKEN.findall(normalize_quotes(text))]
+    text = normalize_quotes(text)
+    # Lower-casing ASCII first is the same (letters stay letters, one for one) and saves a
+    # Python-level pass; other scripts can change length or class when lower-cased ("İ").
+    if text.isascii():
+        return _TOKEN.findall(text.lower())
+    return [t.lower() for t in _TOKEN.findall(text)]
 
 
 def content_tokens(text: str) -> list[str]:

@@ -16,7 +16,11 @@ Write semantics of :meth:`Store.write_batch`, in order, inside ONE transaction:
    only when its JSON changed;
 4. orphans — with ``prune_orphans=True`` (the default), stored stories that are not in this
    batch and that no article is assigned to any more (all their articles were reassigned)
-   are deleted. Stories of a partial batch keep their assignments and so are never pruned.
+   are deleted. Stories of a partial batch keep their assignments and so are never pruned;
+5. the synthesis signature (``meta`` key :data:`SYNTHESIS_KEY`) — set to the batch's
+   ``synthesis_signature``, or removed when the batch gives none, so a stored signature always
+   describes how the stored stories were made (the pipeline reuses a stored story only when
+   the signature and the story's articles are unchanged).
 
 Rows are never deleted otherwise (articles, links and assignments absent from a batch stay);
 :meth:`Store.delete_stories` removes stories explicitly. Any error rolls the whole batch back:
@@ -83,6 +87,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
+# ``meta`` key of the signature of the code and settings that synthesized the stored stories.
+SYNTHESIS_KEY = "synthesis_signature"
 TABLES = ("articles", "links", "assignments", "stories")
 
 _ARTICLE_COLUMNS = ("id", "fingerprint", "row_hash", "title", "text", "date", "url", "source",
@@ -280,6 +286,12 @@ class Store(ABC):
                             (str(SCHEMA_VERSION),))
         return SCHEMA_VERSION
 
+    def synthesis_signature(self) -> str | None:
+        """The signature stored with the stories by the last batch (``None`` if it gave none)."""
+        with self._guard("read the synthesis signature"):
+            found = self._query("SELECT value FROM meta WHERE key = ?", (SYNTHESIS_KEY,))
+        return str(found[0][0]) if found else None
+
     def schema_version(self) -> int:
         with self._guard("read the schema version"):
             found = self._query("SELECT value FROM meta WHERE key = 'schema_version'")
@@ -294,11 +306,14 @@ class Store(ABC):
         stories: Sequence[Story],
         *,
         prune_orphans: bool = True,
+        synthesis_signature: str | None = None,
     ) -> BatchStats:
         """Write a batch in ONE transaction (see the module docstring for the semantics).
 
         Every article referred to by ``links`` or ``assignments`` must be stored already or be
         in ``articles``; otherwise nothing is written and :class:`StoreError` is raised.
+        ``synthesis_signature`` says how ``stories`` were synthesized (see
+        :func:`storyline.pipeline.synthesis_signature`); ``None`` clears the stored one.
         """
         for key, link in links.items():
             if key != link.article_id:
@@ -315,6 +330,10 @@ class Store(ABC):
             s_new, s_changed = self._sync("assignments", _ASSIGNMENT_COLUMNS, assignment_rows)
             st_new, st_changed = self._write_stories(story_rows)
             deleted = self._prune_orphans({r[0] for r in story_rows}) if prune_orphans else 0
+            self._query("DELETE FROM meta WHERE key = ?", (SYNTHESIS_KEY,))
+            if synthesis_signature is not None:
+                self._query("INSERT INTO meta (key, value) VALUES (?, ?)",
+                            (SYNTHESIS_KEY, synthesis_signature))
         stats = BatchStats(
             articles_inserted=a_new, articles_updated=a_changed,
             articles_unchanged=len(article_rows) - a_new - a_changed,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from storyline.config import Settings
 from storyline.model import Story, StoryArticle, StoryContext, iso
+from storyline.synth.dates import DateMemo
 from storyline.synth.entities import extract_entities
 from storyline.synth.facts import conflicts, extract_facts
 from storyline.synth.quotes import extract_quotes
-from storyline.synth.summary import headline, summarize
+from storyline.synth.summary import SentenceCache, headline, summarize
 from storyline.synth.timeline import build_timeline
 
 __all__ = ["story_articles", "synthesize"]
@@ -35,19 +36,23 @@ def synthesize(ctx: StoryContext, settings: Settings | None = None) -> Story:
     """Every synthesized part of one story, ready to export or store."""
     settings = settings or Settings()
     dates = sorted(a.date for a in ctx.articles if a.date is not None)
+    # Per-story work shared between parts (never kept beyond this story): resolved date
+    # expressions (facts and timeline) and the articles' cleaned sentences (summary, headline).
+    resolved: DateMemo = {}
+    sentences = SentenceCache()
     entities = extract_entities(ctx)
-    facts = extract_facts(ctx)
+    facts = extract_facts(ctx, resolved)
     return Story(
         story_id=ctx.story_id,
-        headline=headline(ctx),
+        headline=headline(ctx, sentences),
         first_seen=iso(dates[0]) if dates else None,
         last_seen=iso(dates[-1]) if dates else None,
         independent_sources=len(ctx.originals()),
         articles=story_articles(ctx),
-        summary=summarize(ctx, words=settings.summary_words),
+        summary=summarize(ctx, words=settings.summary_words, cache=sentences),
         quotes=extract_quotes(ctx, entities),
         facts=facts,
         entities=entities,
-        timeline=build_timeline(ctx),
+        timeline=build_timeline(ctx, resolved),
         conflicts=conflicts(facts),
     )

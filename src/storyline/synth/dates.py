@@ -95,12 +95,27 @@ def find_date_mentions(text: str) -> list[DateMention]:
     return out
 
 
-def resolve_date(expr: str, ref: date | None) -> date | None:
+# Per-story memo of :func:`resolve_date` results, keyed by (expression, reference day).
+DateMemo = dict[tuple[str, date | None], date | None]
+
+
+def resolve_date(expr: str, ref: date | None, memo: DateMemo | None = None) -> date | None:
     """One date expression to an absolute day, or ``None`` when it is not day-precise.
 
     Weekdays and yesterday/today/tomorrow need ``ref``; without one they give ``None``. Bare
-    years ("1997", "in 2020") are not days and give ``None``.
+    years ("1997", "in 2020") are not days and give ``None``. ``memo`` (one dict per story,
+    shared by the facts and the timeline) saves parsing the same expression again: copies
+    repeat their source's dates, and ``dateparser`` takes about a millisecond per call.
     """
+    if memo is None:
+        return _resolve_date(expr, ref)
+    key = (expr, ref)
+    if key not in memo:
+        memo[key] = _resolve_date(expr, ref)
+    return memo[key]
+
+
+def _resolve_date(expr: str, ref: date | None) -> date | None:
     cleaned = _LEADING_ON.sub("", normalize_quotes(expr).strip().rstrip(".,;"))
     if not cleaned or _YEAR_ONLY.fullmatch(cleaned):
         return None

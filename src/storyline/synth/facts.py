@@ -33,6 +33,7 @@ from datetime import date
 
 from storyline.model import Article, Conflict, Fact, FactKind, StoryContext
 from storyline.synth.dates import (
+    DateMemo,
     article_reference,
     find_date_mentions,
     reference_date,
@@ -121,6 +122,16 @@ _LAST_WORDS = re.compile(r"([A-Za-z]+)[ \t]+(?:(?:roughly|some|about|around|near
                          r"approximately|more than|over|up to|at least|close to|an estimated|"
                          r"fewer than|less than|as many as)[ \t]+)?$", re.IGNORECASE)
 
+# ASCII characters that cannot occur in a _LAST_WORDS match (anything but letters, space, tab;
+# under IGNORECASE only letters match [A-Za-z], and those letter equivalents are non-ASCII).
+_NOT_IN_LAST_WORDS = re.compile(r"[\x00-\x08\n-\x1f!-@\[-`{-\x7f]")
+# Characters before a number searched for its determiner. A match ends at the number and holds
+# only letters, spaces and tabs, so if this window holds any other ASCII character the match
+# (if any) lies inside it; otherwise the whole text before the number is searched. Searching
+# the whole prefix for every number made the scan quadratic in the article length; 200 covers
+# "word + approximation phrase" with room to spare.
+DETERMINER_LOOKBACK = 200
+
 # A count written as digits in the years' range with no head noun from the unit lexicon is a
 # year ("in 1997"), not a quantity.
 YEAR_RANGE = (1800, 2100)
@@ -144,17 +155,19 @@ class Mention:
 
 
 # --- step 1: mentions in one article --------------------------------------------------------
-def find_mentions(article: Article, index: int, story_ref: date | None = None) -> list[Mention]:
+def find_mentions(article: Article, index: int, story_ref: date | None = None,
+                  memo: DateMemo | None = None) -> list[Mention]:
     """Every fact mention of one article, most specific finders first, spans used once.
 
     ``story_ref`` is the story's reference day; relative dates are resolved against the
-    article's own date first (:func:`~storyline.synth.dates.article_reference`).
+    article's own date first (:func:`~storyline.synth.dates.article_reference`); ``memo``
+    is the story's :data:`~storyline.synth.dates.DateMemo`.
     """
     ref = article_reference(article, story_ref)
     text = normalize_quotes(article.text)
     taken: list[tuple[int, int]] = []
     out: list[Mention] = []
-    finders = (_date_mentions(text, ref), _money_mentions(text), _percent_mentions(text),
+    finders = (_date_mentions(text, ref, memo), _money_mentions(text), _percent_mentions(text),
                _spelled_durations(text), _hyphen_measures(text), _counts(text))
     for finder in finders:
         for start, end, kind, key, display in finder:
@@ -168,9 +181,10 @@ def find_mentions(article: Article, index: int, story_ref: date | None = None) -
 _Raw = tuple[int, int, FactKind, tuple[str, str], str]
 
 
-def _date_mentions(text: str, ref: date | None) -> Iterator[_Raw]:
+def _date_mentions(text: str, ref: date | None, memo: DateMemo | None = None
+                   ) -> Iterator[_Raw]:
     for mention in find_date_mentions(text):
-        day = resolve_date(mention.text, ref)
+        day = resolve_date(mention.text, ref, memo)
         # The span is always claimed so "February 10" never becomes a count of 10.
         iso = day.isoformat() if day is not None else ""
         yield mention.start, mention.end, "date", ("date", iso), iso
@@ -321,7 +335,10 @@ def _is_referential(text: str, start: int, raw: str) -> bool:
     """"the two diplomats": a small spelled-out number after a determiner refers back."""
     if raw[0].isdigit():
         return False
-    before = _LAST_WORDS.search(text, 0, start)
+    lo = max(0, start - DETERMINER_LOOKBACK)
+    if lo and _NOT_IN_LAST_WORDS.search(text, lo, start) is None:
+        lo = 0
+    before = _LAST_WORDS.search(text, lo, start)
     return before is not None and before.group(1).lower() in DETERMINERS
 
 
@@ -339,12 +356,16 @@ def _lower_first(text: str) -> str:
 
 
 # --- step 3: merge across outlets -----------------------------------------------------------
-def extract_facts(ctx: StoryContext) -> tuple[Fact, ...]:
-    """The story's facts, merged across outlets, by independent support then first appearance."""
+def extract_facts(ctx: StoryContext, memo: DateMemo | None = None) -> tuple[Fact, ...]:
+    """The story's facts, merged across outlets, by independent support then first appearance.
+
+    ``memo`` is the story's :data:`~storyline.synth.dates.DateMemo` (shared with the timeline).
+    """
     story_ref = reference_date(ctx)
+    memo = {} if memo is None else memo
     groups: dict[tuple[FactKind, tuple[str, str]], list[Mention]] = {}
     for index, article in enumerate(ctx.articles):
-        for mention in find_mentions(article, index, story_ref):
+        for mention in find_mentions(article, index, story_ref, memo):
             if mention.kind == "date" and not mention.display:
                 continue  # an unresolvable date claims its span but makes no fact
             groups.setdefault((mention.kind, mention.key), []).append(mention)

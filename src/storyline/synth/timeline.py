@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 from storyline.model import StoryContext, TimelineEvent
 from storyline.synth.dates import (
     WEEKDAYS,
+    DateMemo,
     article_reference,
     find_date_mentions,
     reference_date,
@@ -86,9 +87,13 @@ class EventMention:
 
 
 # --- step 1: dated sentences ----------------------------------------------------------------
-def event_mentions(ctx: StoryContext) -> list[EventMention]:
-    """Every (day, sentence) pair of the story's articles, in story order."""
+def event_mentions(ctx: StoryContext, memo: DateMemo | None = None) -> list[EventMention]:
+    """Every (day, sentence) pair of the story's articles, in story order.
+
+    ``memo`` is the story's :data:`~storyline.synth.dates.DateMemo` (shared with the facts).
+    """
     story_ref = reference_date(ctx)
+    memo = {} if memo is None else memo
     out: list[EventMention] = []
     for index, article in enumerate(ctx.articles):
         ref = article_reference(article, story_ref)
@@ -97,7 +102,7 @@ def event_mentions(ctx: StoryContext) -> list[EventMention]:
                 continue
             seen: set[date] = set()
             for start, expr in _dates_outside_quotes(sentence):
-                day = resolve_date(expr, ref)
+                day = resolve_date(expr, ref, memo)
                 if day is None or day in seen:
                     continue
                 seen.add(day)
@@ -180,20 +185,46 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(fold(n) for n in found if fold(n) not in _DATE_WORDS)
 
 
-def _same_event(a: str, b: str) -> bool:
+class _TextMemo:
+    """Folded text, content words and names of event texts, each computed once per timeline
+    (every mention is compared with many others)."""
+
+    def __init__(self) -> None:
+        self._folded: dict[str, str] = {}
+        self._words: dict[str, frozenset[str]] = {}
+        self._names: dict[str, frozenset[str]] = {}
+
+    def folded(self, text: str) -> str:
+        if text not in self._folded:
+            self._folded[text] = fold(text)
+        return self._folded[text]
+
+    def words(self, text: str) -> frozenset[str]:
+        if text not in self._words:
+            self._words[text] = _words(text)
+        return self._words[text]
+
+    def names(self, text: str) -> frozenset[str]:
+        if text not in self._names:
+            self._names[text] = _names(text)
+        return self._names[text]
+
+
+def _same_event(a: str, b: str, memo: _TextMemo | None = None) -> bool:
     """Near-identical text, most content words shared, or the same actors doing much the same:
     every name of the text with fewer names appears in the other and a good share of words
     is shared (outlets describe one event with different words but the same names)."""
-    if fuzz.token_sort_ratio(fold(a), fold(b)) >= SAME_TEXT_RATIO:
+    memo = _TextMemo() if memo is None else memo
+    if fuzz.token_sort_ratio(memo.folded(a), memo.folded(b)) >= SAME_TEXT_RATIO:
         return True
-    words_a, words_b = _words(a), _words(b)
+    words_a, words_b = memo.words(a), memo.words(b)
     smaller = min(len(words_a), len(words_b))
     if smaller == 0:
         return False
     shared = len(words_a & words_b) / smaller
     if shared >= SHARED_WORDS:
         return True
-    names_a, names_b = _names(a), _names(b)
+    names_a, names_b = memo.names(a), memo.names(b)
     few = min(len(names_a), len(names_b))
     return (few >= MIN_SHARED_NAMES and len(names_a & names_b) == few
             and shared >= SHARED_WORDS_WITH_NAMES)
@@ -202,9 +233,10 @@ def _same_event(a: str, b: str) -> bool:
 def merge_events(mentions: list[EventMention]) -> list[list[EventMention]]:
     """Group mentions into events: same day and same content (greedy, in story order)."""
     groups: list[list[EventMention]] = []
+    memo = _TextMemo()
     for mention in sorted(mentions, key=lambda m: (m.day, m.order)):
         for group in groups:
-            if group[0].day == mention.day and any(_same_event(mention.text, g.text)
+            if group[0].day == mention.day and any(_same_event(mention.text, g.text, memo)
                                                    for g in group):
                 group.append(mention)
                 break
@@ -216,16 +248,21 @@ def merge_events(mentions: list[EventMention]) -> list[list[EventMention]]:
 def _representative(ctx: StoryContext, group: list[EventMention]) -> str:
     """Medoid text among the independent articles' mentions (copies only if nothing else)."""
     pool = [m for m in group if ctx.root(m.article_id) == m.article_id] or group
-    return max(pool, key=lambda m: (sum(fuzz.token_sort_ratio(fold(m.text), fold(o.text))
+    folded = {m.text: fold(m.text) for m in pool}
+    return max(pool, key=lambda m: (sum(fuzz.token_sort_ratio(folded[m.text], folded[o.text])
                                         for o in pool), [-x for x in m.order])).text
 
 
 # --- step 4: ordered timeline ---------------------------------------------------------------
-def build_timeline(ctx: StoryContext) -> tuple[TimelineEvent, ...]:
-    """The story's dated events, by date, then independent support, then first appearance."""
+def build_timeline(ctx: StoryContext, memo: DateMemo | None = None
+                   ) -> tuple[TimelineEvent, ...]:
+    """The story's dated events, by date, then independent support, then first appearance.
+
+    ``memo`` is the story's :data:`~storyline.synth.dates.DateMemo` (shared with the facts).
+    """
     position = {a.id: i for i, a in enumerate(ctx.articles)}
     ranked: list[tuple[date, int, tuple[int, int], TimelineEvent]] = []
-    for group in merge_events(event_mentions(ctx)):
+    for group in merge_events(event_mentions(ctx, memo)):
         ids = tuple(sorted({m.article_id for m in group}, key=position.__getitem__))
         event = TimelineEvent(group[0].day.isoformat(), _representative(ctx, group), ids)
         ranked.append((group[0].day, ctx.independent_support(ids),
