@@ -31,7 +31,6 @@ keeping its short-article model).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,12 +41,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import calibrate_cluster as cc
 import semeval_similarity as semeval
-import synth_stories as synth
+from clustering import load_synth
 from storyline.cluster import StoryClusterer, article_pair_features
 from storyline.cluster_model import FEATURE_NAMES, ClusterModel
 from storyline.evaluate import evaluate_articles, fit_cluster_model
 from storyline.model import Article, content_hash
-from storyline.read.jsonl import record_to_article
 
 # Content tokens (title + body) from which an article is "long". MStream items have at most
 # 14, the shortest synthetic long article 24 and the SemEval texts' 1st percentile is above
@@ -65,17 +63,6 @@ DROPPED = ("log_size", "log_age")
 JOIN_THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 # Languages written without spaces between words: our word tokens do not apply.
 UNSPACED_LANGS = frozenset({"zh", "ja", "th"})
-
-
-def load_synth(split: str) -> list[Article]:
-    path = synth.corpus_path(split)
-    out = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            item = record_to_article(json.loads(line), f"{path}:{number}")
-            if isinstance(item, Article):
-                out.append(item)
-    return out
 
 
 def in_fitting_half(key: str, salt: str) -> bool:

@@ -567,11 +567,11 @@ def _is_title_piece(word: str) -> bool:
     return any(is_role_word(part) for part in word.split("-") if part)
 
 
-def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
-                      p: _Para) -> str | None:
-    """The subject opening the sentence of a speech verb whose own left context names nobody:
-    ``Carson did not mention…, but told his supporters, "…"`` → Carson."""
-    words = _words(para[sent_start:verb_at], sent_start)
+def _opening_subject(para: str, sent_start: int, end: int, res: _Resolver, p: _Para,
+                     loose: bool) -> str | None:
+    """The name-shaped run (or resolved pronoun) opening a sentence, before ``end``; ``loose``
+    accepts a name the entity list does not know."""
+    words = _words(para[sent_start:end], sent_start)
     while words and (fold(words[0][0]) in _OPENERS or words[0][0] in {",", ":", ";"}):
         words = words[1:]
     if not words:
@@ -583,7 +583,14 @@ def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.append(word)
-    return res.name(" ".join(run), loose=True) if run else None
+    return res.name(" ".join(run), loose=loose) if run else None
+
+
+def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
+                      p: _Para) -> str | None:
+    """The subject opening the sentence of a speech verb whose own left context names nobody:
+    ``Carson did not mention…, but told his supporters, "…"`` → Carson."""
+    return _opening_subject(para, sent_start, verb_at, res, p, loose=True)
 
 
 def _sentence_bounds(para: str, spans: Sequence[_Span]) -> list[int]:
@@ -757,19 +764,7 @@ def _narrative_subject(para: str, sent_start: int, quote_at: int, res: _Resolver
                        p: _Para) -> str | None:
     """Rule h: the person or organisation the entity list knows opening a sentence (a pronoun
     resolved as for "he said"); an unknown name-shaped run is not enough without a verb."""
-    words = _words(para[sent_start:quote_at], sent_start)
-    while words and (fold(words[0][0]) in _OPENERS or words[0][0] in {",", ":", ";"}):
-        words = words[1:]
-    if not words:
-        return None
-    if is_pronoun(words[0][0]):
-        return res.pronoun(words[0][0], p, words[0][1])
-    run: list[str] = []
-    for word, _ in words:
-        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
-            break
-        run.append(word)
-    return res.name(" ".join(run)) if run else None
+    return _opening_subject(para, sent_start, quote_at, res, p, loose=False)
 
 
 # --- 3/4. per-article quotes and unmarked rewrites --------------------------------------------
