@@ -108,7 +108,7 @@ class ClusterModel:
                               "probability strictly between 0 and 1")
         if self.long is not None and (self.long.long is not None or self.long_min_tokens < 1):
             raise ConfigError("cluster model long regime must be a one-regime model with "
-                              "long_min_tokens >= 1; refit it with bench/calibrate_cluster.py")
+                              "long_min_tokens >= 1; refit it with bench/calibrate_long.py")
 
     def regime(self, n_tokens: int) -> ClusterModel:
         """The one-regime model deciding for an article of ``n_tokens`` content tokens."""
