@@ -672,6 +672,15 @@ class StoryClusterer:
         self.sizes_ = self.sizes_[rows]
 
 
+def _gold_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id → gold story, for replays that need every article labelled."""
+    unlabelled = [a.id for a in articles if a.gold is None]
+    if unlabelled:
+        raise ValueError(f"{len(unlabelled)} articles have no gold label (e.g. "
+                         f"{unlabelled[0]}); keep only labelled articles for fitting")
+    return {a.id: a.gold or "" for a in articles}
+
+
 def training_pairs(articles: Sequence[Article], settings: Settings | None = None, *,
                    negatives: int = 5, max_active: int = MAX_ACTIVE_STORIES
                    ) -> tuple[np.ndarray, np.ndarray]:
@@ -683,15 +692,12 @@ def training_pairs(articles: Sequence[Article], settings: Settings | None = None
     is a positive pair and the ``negatives`` most similar other candidates are negative
     pairs. Articles without a gold label are not allowed (filter them first).
     """
-    unlabelled = [a.id for a in articles if a.gold is None]
-    if unlabelled:
-        raise ValueError(f"{len(unlabelled)} articles have no gold label (e.g. "
-                         f"{unlabelled[0]}); keep only labelled articles for fitting")
+    gold = _gold_labels(articles)
     # Any valid model without a merge part: teacher forcing never consults it.
     placeholder = ClusterModel(tuple(0.0 for _ in FEATURE_NAMES), 0.0, 0.5)
     clusterer = StoryClusterer(settings, model=placeholder, max_active=max_active)
     clusterer._reset()
-    teacher = _Teacher({a.id: a.gold or "" for a in articles}, negatives)
+    teacher = _Teacher(gold, negatives)
     clusterer._teacher = teacher
     clusterer.partial_fit(articles)
     if not teacher.features:
@@ -743,13 +749,10 @@ def merge_pairs(articles: Sequence[Article], model: ClusterModel,
     with the same majority gold story (positives) and up to ``per_source`` others
     (negatives) are recorded: those the model's merge part scores highest (without one: the
     highest centroid cosine)."""
-    unlabelled = [a.id for a in articles if a.gold is None]
-    if unlabelled:
-        raise ValueError(f"{len(unlabelled)} articles have no gold label (e.g. "
-                         f"{unlabelled[0]}); keep only labelled articles for fitting")
+    gold = _gold_labels(articles)
     clusterer = StoryClusterer(settings, model=model, max_active=max_active)
     clusterer._reset()
-    recorder = _MergeRecorder({a.id: a.gold or "" for a in articles}, per_source)
+    recorder = _MergeRecorder(gold, per_source)
     clusterer._merge_recorder = recorder
     clusterer.partial_fit(articles)
     if not recorder.features:
