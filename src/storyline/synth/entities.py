@@ -109,6 +109,11 @@ american israeli palestinian iranian iraqi syrian turkish polish italian spanish
 korean indian canadian mexican belarusian georgian swiss dutch swedish finnish norwegian danish
 austrian hungarian czech greek romanian serbian african asian arab latin nordic baltic
 """)
+# Party affiliations written before a name ("Republican Donald Trump").
+_AFFILIATIONS = wordset("""
+republican democrat democratic independent libertarian conservative liberal progressive gop
+labour tory
+""")
 # Words that turn a place into a longer place name ("Lake Geneva", "Eastern Europe").
 _GEO_MODIFIERS = wordset("""
 lake mount river gulf bay sea north south east west northern southern eastern western central
@@ -406,6 +411,16 @@ def _split_title(words: Sequence[str]) -> tuple[list[str], list[str]]:
         while j < len(words) - 1 and _is_title_word(words[j]):
             j += 1
         return list(words[:j]), list(words[j:])
+    # "Republican Donald Trump", "Democrat Hillary Clinton", "Russian Vladimir Putin": a party
+    # or nationality before a personal name is a title too (without it the person became an
+    # entity "Trump" of kind "other" in PolNeAR train, and no pronoun could reach it).
+    j = 0
+    while j < len(words) and (fold(words[j]) in _AFFILIATIONS or _is_demonym(words[j])):
+        j += 1
+    rest = list(words[j:])
+    if j and 2 <= len(rest) <= 3 and all(_name_shaped(w) and not _is_title_word(w)
+                                         and fold(w) not in _ORG_SUFFIXES for w in rest):
+        return list(words[:j]), rest
     return [], list(words)
 
 
@@ -752,6 +767,11 @@ def build_name_index(ctx: StoryContext, entities: Sequence[Entity] | None = None
                 names = surnames.setdefault(_key(form).split()[-1], [])
                 if entity.name not in names:
                     names.append(entity.name)
+    for surname, names in surnames.items():
+        # A surname only one person of the story carries names that person wherever it stands
+        # ("Carson brought in…" opens a sentence, so the entity list may hold no bare form).
+        if len(names) == 1 and surname not in aliases and surname not in _PRONOUNS:
+            aliases[surname] = names[0]
     person_roles: dict[str, list[str]] = {}
     for mention in mentions:
         name = aliases.get(_key(mention.form))

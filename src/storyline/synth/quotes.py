@@ -116,6 +116,9 @@ MAX_BARE_NAME_WORDS = 4
 # How many earlier sentences naming someone a pronoun looks back through (calibrated on PolNeAR
 # train: 4 covers "…," he said after a two-sentence aside; more picks up stale names).
 PRONOUN_SENTENCES = 4
+# Longest unnamed-source description kept as a speaker ("one Republican involved in the planning"
+# is cut to "one Republican"; "a spokesman for the Clinton campaign" is 6 words).
+MAX_DESCRIPTION_WORDS = 7
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
 
@@ -145,6 +148,7 @@ the a an his her their its our my your these those such western any
 _OPENERS = wordset("""
 but and so yet still also then later meanwhile however instead earlier now asked on in at
 after before during when while monday tuesday wednesday thursday friday saturday sunday
+even ever indeed though although because since until unless once
 """)
 # Capitalised plural nouns that open sentences but name no one ("Officials said…").
 _GROUP_NOUNS = wordset("""
@@ -159,9 +163,32 @@ _QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''.*?(?:''|$)", 
 _HEADLINE_VERBS = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Slams", "Blasts",
                              "Claims", "Admits", "Rips", "Jokes", "Vows", "Urges", "Asks",
                              "Insists", "Declares", "Tweets", "Responds", "Mocks", "Predicts"])
+# Words that open the description of an unnamed source ("a senior aide", "one Trump confidant").
+_DESCRIPTION_OPENERS = wordset("""
+a an one another two three four several some many most
+""")
+# Nouns that make such a description a speaker: who people are when they are not named
+# (is_role_word's titles count too: "a spokesman", "an adviser").
+_SOURCE_NOUNS = wordset("""
+source sources insider insiders confidant confidants operative operatives staffer staffers aide
+aides ally allies friend friends supporter supporters voter voters resident residents person
+people official officials member members democrat democrats republican republicans veteran
+veterans donor donors expert experts critic critics observer observers witness witnesses
+employee employees worker workers student students protester protesters attendee attendees
+delegate delegates lawmaker lawmakers senator senators investigator investigators officer
+officers agent agents fan fans user users spokesman spokeswoman spokesperson adviser advisers
+advisor advisors strategist strategists consultant consultants activist activists organizer
+organizers leader leaders executive executives analyst analysts diplomat diplomats man woman
+men women father mother parent parents neighbor neighbors
+""")
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
+# A name after one of these sits in a prepositional phrase: a poor pronoun antecedent.
+_PREPOSITIONS = wordset("""
+in into at on to from with by for of about against among between near inside outside
+through across under over after before during without toward towards via like
+""")
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 # A possessive before a speech verb makes it a noun ("Trump's claim", "the senators' call").
@@ -170,6 +197,10 @@ _INITIAL = re.compile(r"[A-Z]\.")
 # Sentence-opening participles and adverbs ("Appearing", "Hastily"); 7+ letters so that names
 # such as "Kelly" or "King" are never taken for them (checked on PolNeAR train subjects).
 _NOT_NAME_WORD = re.compile(r"^[A-Z][a-z]{4,}(?:ing|ly)$")
+# A lone capitalised word that the entity list does not know and that is shaped like an
+# English participle or abstract noun opens a sentence, it names no one ("Fueled apparently by
+# frustration, Trump explained…", "Frustrations at Carson's…"; seen in PolNeAR train).
+_NOT_SINGLE_NAME = re.compile(r"^[A-Z][a-z]{3,}(?:ed|ing|ly|ions|ness|ment|ments)$")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -393,6 +424,57 @@ def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
     return None
 
 
+def _description(words: Sequence[str], openers: frozenset[str] = _DESCRIPTION_OPENERS) -> (
+        str | None):
+    """An unnamed source described as written ("one Trump confidant", "a senior aide"): an
+    opener from :data:`_DESCRIPTION_OPENERS`, then up to :data:`MAX_DESCRIPTION_WORDS` words
+    cut before a clause ("who", a verb) or punctuation, holding a source noun or a title; the
+    description is kept only when it ends on such a noun or a capitalised word."""
+    if not words or fold(words[0]) not in openers:
+        return None
+    kept = [words[0]]
+    for raw in words[1:MAX_DESCRIPTION_WORDS]:
+        word = _strip_dot(raw)
+        key = fold(word)
+        if (word in {",", ":", ";"} or _PUNCT.search(word.replace("-", "").replace("'", "")
+                                                     .replace("’", "").replace(".", ""))
+                or key in {"who", "which", "that", "said", "says", "told", "and", "but"}
+                or key in SPEECH_VERBS):
+            break
+        kept.append(word)
+        if word != raw:
+            break  # the sentence ends: "said a senior Cruz adviser."
+    nouns = [n for n, w in enumerate(kept) if fold(w) in _SOURCE_NOUNS or is_role_word(w)]
+    if not nouns:
+        return None
+    last = nouns[-1]
+    tail = kept[last + 1:]
+    if not (tail and fold(tail[0]) in {"for", "of", "at", "with", "from"} and len(tail) >= 2
+            and fold(tail[-1]) not in STOPWORDS):
+        # "one Republican involved in the planning" → "one Republican"; a tail of "for…"
+        # stays ("a spokesman for the campaign").
+        kept = kept[:last + 1]
+    return " ".join(kept) if len(kept) > 1 else None
+
+
+def _description_near(para: str, seg_start: int, v0: int, v1: int, after_quote: bool,
+                      openers: frozenset[str] = _DESCRIPTION_OPENERS) -> str | None:
+    """The unnamed source of a speech verb: written after it (``"…," said one aide``) when the
+    verb follows a quote, else ending right before it (``A senior aide said``)."""
+    if after_quote:
+        right = [w for w, _ in _words(para[v1:v1 + RIGHT_WINDOW], v1)]
+        found = _description(right, openers)
+        if found is not None:
+            return found
+    left = [w for w, _ in _words(para[seg_start:v0], seg_start)]
+    for n in range(max(0, len(left) - MAX_DESCRIPTION_WORDS), len(left)):
+        if fold(left[n]) in openers:
+            found = _description(left[n:], openers)
+            if found is not None and len(found.split()) == len(left) - n:
+                return found
+    return None
+
+
 def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
     """A name set off by commas between a quote and its verb: ``"…," Jeb Bush, the former
     Florida governor, said`` / ``"…," the assailant, John McGraw, told``: the first or second
@@ -490,30 +572,58 @@ class _Resolver:
         return out
 
     def pronoun(self, word: str, para: _Para, at: int) -> str | None:
-        """He/she → the first gender-compatible person of the nearest earlier sentence that
-        names one: the named subjects of its speech verbs first (a speaker the entity list
-        missed still counts), then the people it names in order (the subject, not the last
-        name: "Harvey, who backed Cruz… he said")."""
+        """He/she → the most salient gender-compatible person of the nearest earlier sentence
+        that names one (see :meth:`_salient`)."""
         key = fold(word).split("'")[0].split("’")[0]
         if key not in {"he", "she"}:
             return None
         masked, sentences = self._article(para)
         pos = para.offset + at
-        by_sentence: list[list[str]] = []
-        for start, end in sentences:
-            if start >= pos:
-                break
-            stop = min(end, pos)
-            names = self._speakers(masked, start, stop)
-            names += [n for _, n in self.index.mentions(masked[start:stop]) if n not in names]
-            if names:
-                by_sentence.append(names)
         allowed = ("f", None) if key == "she" else ("m", None)
-        for names in by_sentence[::-1][:PRONOUN_SENTENCES]:
-            fits = [n for n in names if self.index.gender(n) in allowed]
-            if fits:
-                return fits[0]
+        looked = 0
+        for start, end in reversed(sentences):
+            if start >= pos:
+                continue
+            ranked = self._salient(masked, start, min(end, pos), allowed)
+            if ranked is None:
+                continue
+            if ranked:
+                return ranked
+            looked += 1
+            if looked >= PRONOUN_SENTENCES:
+                break
         return None
+
+    def _salient(self, masked: str, start: int, stop: int,
+                 allowed: tuple[str | None, ...]) -> str | None:
+        """The antecedent a sentence offers, or ``""`` when it names people of which none
+        fits, or ``None`` when it names nobody. Salience, most first: the named subject of a
+        speech verb (a speaker the entity list missed still counts), then a person the
+        sentence names outside a prepositional phrase ("in a Caesar's Palace ballroom",
+        "with Sean Hannity"), in order (the subject, not the last name: "Harvey, who backed
+        Cruz… he said"); a gender the story states beats an unknown one at equal salience."""
+        speakers = self._speakers(masked, start, stop)
+        people = [(at, n) for at, n in self.index.mentions(masked[start:stop])
+                  if self.index.kind(n) in ("person", None)]
+        if not speakers and not people:
+            return None
+        ranked: list[tuple[int, int, int, str]] = []
+        for order, name in enumerate(speakers):
+            ranked.append((0, 0, order, name))
+        for order, (at, name) in enumerate(people):
+            before = masked[max(start, start + at - 40):start + at].split()
+            demoted = bool(before) and fold(before[-1]) in _PREPOSITIONS
+            if not demoted:
+                ranked.append((1, 0, order, name))
+        best: tuple[int, int, int, str] | None = None
+        for tier, _, order, name in ranked:
+            gender = self.index.gender(name)
+            if gender not in allowed:
+                continue
+            item = (tier, 0 if gender is not None else 1, order, name)
+            if best is None or item < best:
+                best = item
+        return best[3] if best is not None else ""
 
     def subject(self, subject: _Subject | None, para: _Para) -> str | None:
         if subject is None:
@@ -544,7 +654,8 @@ def _bare_name(phrase: str) -> str | None:
         words = words[1:]  # "Appearing on CBS…", "Given Sanders…", "Hastily…"
     if not 1 <= len(words) <= MAX_BARE_NAME_WORDS:
         return None
-    if len(words) == 1 and (fold(words[0]) in _GROUP_NOUNS or fold(words[0]) in STOPWORDS):
+    if len(words) == 1 and (fold(words[0]) in _GROUP_NOUNS or fold(words[0]) in STOPWORDS
+                            or _NOT_SINGLE_NAME.match(words[0])):
         return None
     name = " ".join(words)
     if is_outlet(name) or any(not w[:1].isupper() or is_title_word(w) or is_pronoun(w)
@@ -675,9 +786,20 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
                 # ``"…," like the recent volatility of markets, said Richard Curtin``.
                 right = _subject_right(para, v1)
                 subj = right if right is not None and right.kind == "name" else None
+            desc = None if subj is not None else _description_near(
+                para, span.outer_end, v0, v1, after_quote=not gap)
+            if desc is not None:  # ``"…," said one Trump confidant`` / ``"…," an aide said``
+                claimed.add(v0)
+                found[k], explicit[k] = desc, True
+                continue
             if subj is not None:
                 claimed.add(v0)
                 found[k] = res.subject(subj, p)
+                if found[k] is None and subj.kind == "role":
+                    # A role the story does not tie to one name: the role as written
+                    # (``"…," the Republican presidential candidate told CBS``).
+                    found[k] = _description_near(para, span.outer_end, v0, v1, not gap,
+                                                 _DESCRIPTION_OPENERS | {"the"})
                 explicit[k] = found[k] is not None
                 continue
         prev_end = spans[k - 1].outer_end if k else 0
@@ -692,6 +814,7 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
                 found[k] = _participle_subject(para, s_start, v0, res, p)
             else:
                 found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
+                    _description_near(para, before_start, v0, v0, after_quote=False) or \
                     _sentence_subject(para, s_start, v0, res, p)
             explicit[k] = found[k] is not None
         elif before.rstrip().endswith(":"):
