@@ -150,6 +150,12 @@ but and so yet still also then later meanwhile however instead earlier now asked
 after before during when while monday tuesday wednesday thursday friday saturday sunday
 even ever indeed though although because since until unless once
 """)
+# Words opening a subordinate clause or a participle phrase before the subject ("As the crowd
+# began to chant, Silverman…", "Asked about it, Christie said").
+_CLAUSE_OPENERS = wordset("""
+when while as after before although though because since if once until asked speaking
+appearing responding writing talking
+""")
 # Capitalised plural nouns that open sentences but name no one ("Officials said…").
 _GROUP_NOUNS = wordset("""
 officials analysts democrats republicans experts critics officers supporters voters observers
@@ -332,6 +338,8 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     while words and (fold(words[-1][0]) in _ADVERBS or (fold(words[-1][0]).endswith("ly")
                                                          and words[-1][0].islower())):
         words.pop()
+    if words and fold(words[-1][0]) == "and":
+        return None  # "Ms. Sherry smiled and said": the sentence subject speaks, not a word here
     if len(words) >= 3 and words[-1][0] == ",":
         # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
         back = [w for w, _ in words[:-1]]
@@ -383,8 +391,8 @@ def _subject_right(para: str, start: int) -> _Subject | None:
     words = _words(window, start)
     run: list[tuple[str, int]] = []
     for word, pos in words:
-        if not run and fold(word) == "the":
-            continue
+        if not run and fold(word) in {"the", "his", "her", "their", "its"}:
+            continue  # "added his campaign manager Jeff Weaver": a determiner, no subject
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.append((_strip_dot(word), pos))
@@ -392,7 +400,8 @@ def _subject_right(para: str, start: int) -> _Subject | None:
                 and not is_title_word(word)):
             break
     if not run or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
-        if not run and words and is_pronoun(words[0][0]):
+        if not run and words and is_pronoun(words[0][0]) and fold(words[0][0]) not in {
+                "his", "her", "their", "its"}:
             return _Subject("pronoun", words[0][0], words[0][1])
         named = _named_after_role(words)
         if named is not None:
@@ -683,6 +692,10 @@ def _opening_subject(para: str, sent_start: int, end: int, res: _Resolver, p: _P
     """The name-shaped run (or resolved pronoun) opening a sentence, before ``end``; ``loose``
     accepts a name the entity list does not know."""
     words = _words(para[sent_start:end], sent_start)
+    if words and fold(words[0][0]) in _CLAUSE_OPENERS and "," in (w for w, _ in words):
+        # "When asked whom she supported, Ms. Sherry smiled and said": the subject follows
+        # the opening clause.
+        words = words[[w for w, _ in words].index(",") + 1:]
     while words and (fold(words[0][0]) in _OPENERS or words[0][0] in {",", ":", ";"}):
         words = words[1:]
     if not words:
@@ -762,6 +775,14 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         later = [b for b in bounds if b > pos]
         return start, (later[0] if later else len(para))
 
+    def same_sentence_speaker(k: int) -> str | None:
+        """The speaker of the previous quote when it opens the same sentence: ``Trump told
+        Newsmax that "…", adding, "…"`` — the participle shares the main verb's subject."""
+        if k == 0 or found[k - 1] is None:
+            return None
+        return found[k - 1] if sentence_of(spans[k - 1].outer_start)[0] == sentence_of(
+            spans[k].outer_start)[0] else None
+
     # a/b: adjacent patterns (they claim their verb so fallbacks skip it)
     for k, span in enumerate(spans):
         s_start, s_end = sentence_of(span.outer_start)
@@ -773,7 +794,11 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             gap = _words(para[span.outer_end:v0], span.outer_end)
             # Commas and stray marks (the third apostrophe of ``them,'''``) are no words.
             gap = [g for g in gap if any(c.isalnum() for c in g[0])]
-            if not gap:
+            if not gap and verb.endswith("ing"):
+                # ``"…," adding that Trump…``: a participle has no inverted subject; its
+                # subject is the sentence's (rules b/c).
+                subj = None
+            elif not gap:
                 subj = _subject_right(para, v1)
             elif len(gap) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) or is_pronoun(w)
                                                        or fold(w) in _ADVERBS for w, _ in gap):
@@ -811,7 +836,8 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             v0 = before_start + adj.start(1)
             claimed.add(v0)
             if adj.group(1).lower().endswith("ing"):
-                found[k] = _participle_subject(para, s_start, v0, res, p)
+                found[k] = same_sentence_speaker(k) or \
+                    _participle_subject(para, s_start, v0, res, p)
             else:
                 found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
                     _description_near(para, before_start, v0, v0, after_quote=False) or \
@@ -844,7 +870,8 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         tried = verbs[-MAX_FALLBACK_VERBS:][::-1] + [v for v in candidates[::-1] if v not in verbs]
         for verb, v0, _ in tried[:MAX_FALLBACK_VERBS]:
             if verb.endswith("ing"):
-                found[k] = _participle_subject(para, s_start, v0, res, p)
+                found[k] = same_sentence_speaker(k) or \
+                    _participle_subject(para, s_start, v0, res, p)
             else:
                 found[k] = res.subject(_subject_left(para, s_start, v0), p) or \
                     _sentence_subject(para, s_start, v0, res, p)
