@@ -190,6 +190,8 @@ men women father mother parent parents neighbor neighbors
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
+# Prepositions that make a participle cue the sentence subject's ("upon saying").
+_TEMPORAL = wordset("upon after before while when by")
 # A name after one of these sits in a prepositional phrase: a poor pronoun antecedent.
 _PREPOSITIONS = wordset("""
 in into at on to from with by for of about against among between near inside outside
@@ -749,16 +751,29 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[_Span]) ->
 
 def _participle_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
                         p: _Para) -> str | None:
-    """``X hedged…, saying "…"`` → the sentence subject; ``criticism for saying`` → nearest."""
-    head = para[sent_start:verb_at]
-    comma = head.rstrip().rstrip("\"”’'").rstrip().endswith(",")
-    mentions = res.index.mentions(_QUOTED.sub(lambda m: " " * len(m.group()), head))
+    """The subject of a participle cue: the subject of a finite speech verb earlier in the
+    sentence (``Mr. Manafort said, adding that…``); after a comma or a temporal preposition
+    the sentence subject (``X hedged…, saying "…"``, ``X drew boos upon saying``), skipping
+    names inside prepositional phrases; otherwise the nearest name (``criticism for
+    saying``)."""
+    masked = _QUOTED.sub(lambda m: " " * len(m.group()), para)
+    for verb, v0, _ in reversed(_verbs(masked, sent_start, verb_at, strict=True)):
+        if not verb.endswith("ing"):
+            found = res.subject(_subject_left(masked, sent_start, v0), p)
+            if found is not None:
+                return found
+            break
+    head = masked[sent_start:verb_at]
+    before = head.split()[-1:] or [""]
+    comma = para[sent_start:verb_at].rstrip().rstrip("\"”’'").rstrip().endswith(",")
+    mentions = res.index.mentions(head)
     first_word = _words(head, sent_start)
-    if comma:
+    if comma or fold(before[0]) in _TEMPORAL:
         if first_word and is_pronoun(first_word[0][0]):
             return res.pronoun(first_word[0][0], p, first_word[0][1])
-        return mentions[0][1] if mentions else _sentence_subject(para, sent_start, verb_at,
-                                                                 res, p)
+        free = [n for at, n in mentions
+                if fold((head[:at].split() or [""])[-1]) not in _PREPOSITIONS]
+        return free[0] if free else _sentence_subject(para, sent_start, verb_at, res, p)
     return mentions[-1][1] if mentions else None
 
 
