@@ -209,6 +209,10 @@ _NOT_NAME_WORD = re.compile(r"^[A-Z][a-z]{4,}(?:ing|ly)$")
 # English participle or abstract noun opens a sentence, it names no one ("Fueled apparently by
 # frustration, Trump explained…", "Frustrations at Carson's…"; seen in PolNeAR train).
 _NOT_SINGLE_NAME = re.compile(r"^[A-Z][a-z]{3,}(?:ed|ing|ly|ions|ness|ment|ments)$")
+# Asides between a name and its verb that hold no name of the speaker: a parenthesis
+# ("Sen. Elizabeth Warren (D-MA) said"), an age ("Cory James, 22, of Flint, Mich., said").
+_APPOSITIVE_NOISE = re.compile(r"\s*\([^()]{1,40}\)|,\s*\d{1,3}\s*(?=,)|,\s*of\s+[A-Z][\w.'’-]*"
+                               r"(?:\s+[A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.]*)?(?=,\s*$)")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -336,12 +340,15 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     if passive and before and fold(before[-1]) in _AUXILIARIES:
         role = re.match(r"(?:[a-z]+\s+){1,2}(?=[A-Z])", para[passive.end():])  # "host Bill…"
         return _subject_right(para, passive.end() + (role.end() if role else 0))
-    words = _words(para[seg_start:verb_at], seg_start)
+    segment = _APPOSITIVE_NOISE.sub(lambda m: " " * len(m.group()), para[seg_start:verb_at])
+    words = _words(segment, seg_start)
     while words and (fold(words[-1][0]) in _ADVERBS or (fold(words[-1][0]).endswith("ly")
                                                          and words[-1][0].islower())):
         words.pop()
     if words and fold(words[-1][0]) == "and":
         return None  # "Ms. Sherry smiled and said": the sentence subject speaks, not a word here
+    if words and words[-1][0] == "," and "," not in (w for w, _ in words[:-1]):
+        words.pop()  # "Cory James, 22, of Flint, Mich., said" once the asides are blanked
     if len(words) >= 3 and words[-1][0] == ",":
         # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
         back = [w for w, _ in words[:-1]]
