@@ -677,6 +677,7 @@ def _bare_name(phrase: str) -> str | None:
         return None
     name = " ".join(words)
     if is_outlet(name) or any(not w[:1].isupper() or is_title_word(w) or is_pronoun(w)
+                              or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
                               or (w.isupper() and len(w) > 3) for w in words):
         return None
     return name
