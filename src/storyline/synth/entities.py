@@ -236,7 +236,8 @@ lambasted ripped mused quipped recounted recounting explaining texted messaged
 continues elaborated elaborates fumed concludes retweeted exhorted agrees proclaims
 acknowledges wondered wonders posited marveled marvelled chided scolded grumbled sneered
 teased huffed reasoned confirmed confirms denied contended contends maintained surmised
-speculated fretted clarified propose proposes proposed remembered retorted
+speculated fretted clarified propose proposes proposed remembered retorted indicated
+worried yelling screaming cracked
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.

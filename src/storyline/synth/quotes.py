@@ -119,6 +119,9 @@ PRONOUN_SENTENCES = 4
 # Longest unnamed-source description kept as a speaker ("one Republican involved in the planning"
 # is cut to "one Republican"; "a spokesman for the Clinton campaign" is 6 words).
 MAX_DESCRIPTION_WORDS = 7
+# Most words after the verb of an attribution sentence that follows its quote ("…?" Sanders
+# replied at a rally in Iowa on Tuesday.); a longer one says something of its own.
+MAX_ATTRIBUTION_TAIL = 12
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
 
@@ -190,6 +193,12 @@ men women father mother parent parents neighbor neighbors
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
+# Finite speech verbs without -ed ("Trump told Newsmax that…, adding"); a bare form such as
+# "comment" is mostly a noun ("posted a Twitter comment of her own, saying").
+_IRREGULAR_PAST = wordset("said told wrote spoke")
+# Two-word cues whose verb alone says nothing ("shot back", "as Ridge put it", "went on").
+_PHRASAL_CUES = {"shot": "back", "fired": "back", "hit": "back", "put": "it", "went": "on",
+                 "chimed": "in", "weighed": "in", "spoke": "up", "pointed": "out"}
 # Prepositions that make a participle cue the sentence subject's ("upon saying").
 _TEMPORAL = wordset("upon after before while when by")
 # A name after one of these sits in a prepositional phrase: a poor pronoun antecedent.
@@ -524,11 +533,17 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
     out: list[tuple[str, int, int]] = []
     for m in re.finditer(r"[A-Za-z]+", para[start:end]):
         word = m.group()
+        v0, v1 = start + m.start(), start + m.end()
+        nxt = para[v1:].split()[:1] or [""]
+        particle = _PHRASAL_CUES.get(word)
+        if particle is not None and fold(nxt[0]).rstrip(",:") == particle:
+            out.append((word, v0, v1))  # "shot back", "put it", "went on"
+            continue
         if word not in SPEECH_VERBS and not (word in _HEADLINE_VERBS and start + m.start() > 0):
             continue
-        v0, v1 = start + m.start(), start + m.end()
+        if word.startswith("continue") and not re.match(r"\s*[,:\"“'‘]", para[v1:]):
+            continue  # "Rubio will continue to be…" is no cue; "she continued, “…”" is
         prev = para[:v0].split()[-1:] or [""]
-        nxt = para[v1:].split()[:1] or [""]
         before = fold(prev[0])
         if word.endswith("s") and (before in _DETERMINERS or fold(nxt[0]) == "of"):
             continue
@@ -751,6 +766,9 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[_Span]) ->
     verbs = _verbs(para, start, stop, strict=True)
     if not verbs:
         return False
+    tail = [w for w, _ in _words(para[verbs[0][2]:stop], verbs[0][2]) if w != ","]
+    if len(tail) > MAX_ATTRIBUTION_TAIL or "that" in (fold(w) for w in tail[:3]):
+        return False  # a sentence of its own: "Josh Hendler… warned Saturday that the DNC…"
     head = [w for w, _ in _words(para[start:verbs[0][1]], start) if w != ","]
     return (len(head) <= MAX_SUBJECT_WORDS and all(
         _is_name_piece(w) or is_pronoun(w) or fold(w) in _ADVERBS for w in head)) or (
@@ -766,7 +784,7 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: _Resolver
     saying``)."""
     masked = _QUOTED.sub(lambda m: " " * len(m.group()), para)
     for verb, v0, _ in reversed(_verbs(masked, sent_start, verb_at, strict=True)):
-        if not verb.endswith("ing"):
+        if verb.endswith(("ed", "s")) or fold(verb) in _IRREGULAR_PAST:
             found = res.subject(_subject_left(masked, sent_start, v0), p)
             if found is not None:
                 return found
@@ -812,6 +830,13 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
         after_end = min(nxt, max(s_end, span.outer_end))
         after = _verbs(para, span.outer_end, after_end, strict=True)
+        cue_before = re.search(r"\b([A-Za-z]+)\s*[,:]?\s*$", para[s_start:span.outer_start])
+        if after and cue_before and cue_before.group(1) in SPEECH_VERBS and _words(
+                para[span.outer_end:after[0][1]], span.outer_end):
+            # ``what Mr. Hedge called ''…,'' the Marsh Landing Country Club, a private
+            # course…``: the verb just before the quote is its cue (rule b), not a verb far
+            # after it.
+            after = []
         if after:
             verb, v0, v1 = after[0]
             gap = _words(para[span.outer_end:v0], span.outer_end)
