@@ -717,6 +717,9 @@ def _opening_subject(para: str, sent_start: int, end: int, res: _Resolver, p: _P
     """The name-shaped run (or resolved pronoun) opening a sentence, before ``end``; ``loose``
     accepts a name the entity list does not know."""
     words = _words(para[sent_start:end], sent_start)
+    while len(words) > 1 and fold(words[0][0]) in _OPENERS and fold(
+            words[1][0]) in _CLAUSE_OPENERS:
+        words = words[1:]  # "Ever since she endorsed Mrs. Clinton, Ms. Warren…"
     if words and fold(words[0][0]) in _CLAUSE_OPENERS and "," in (w for w, _ in words):
         # "When asked whom she supported, Ms. Sherry smiled and said": the subject follows
         # the opening clause.
@@ -900,7 +903,11 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
                 found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
                     _sentence_subject(para, s_start, v0, res, p)
             else:
-                found[k] = res.subject(_subject_left(para, before_start, colon), p) or \
+                lead = _subject_left(para, before_start, colon)
+                if lead is not None and fold(
+                        (para[before_start:lead.at].split() or [""])[-1]) in _PREPOSITIONS:
+                    lead = None  # "delivered a blunt message to Trump:": not the speaker
+                found[k] = res.subject(lead, p) or \
                     _sentence_subject(para, s_start, colon, res, p)
             explicit[k] = found[k] is not None
     # c/d/e: sentence-level fallbacks
