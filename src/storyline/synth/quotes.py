@@ -716,7 +716,9 @@ def _opening_subject(para: str, sent_start: int, end: int, res: _Resolver, p: _P
                      loose: bool) -> str | None:
     """The name-shaped run (or resolved pronoun) opening a sentence, before ``end``; ``loose``
     accepts a name the entity list does not know."""
-    words = _words(para[sent_start:end], sent_start)
+    # Quoted words are never the subject (``"Savage," she said, meaning…``).
+    words = _words(_QUOTED.sub(lambda m: " " * len(m.group()), para[sent_start:end]),
+                   sent_start)
     while len(words) > 1 and fold(words[0][0]) in _OPENERS and fold(
             words[1][0]) in _CLAUSE_OPENERS:
         words = words[1:]  # "Ever since she endorsed Mrs. Clinton, Ms. Warren…"
