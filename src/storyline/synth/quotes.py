@@ -190,6 +190,15 @@ advisor advisors strategist strategists consultant consultants activist activist
 organizers leader leaders executive executives analyst analysts diplomat diplomats man woman
 men women father mother parent parents neighbor neighbors
 """)
+# "according to" a document rather than a name: the credit of last resort.
+_ACCORDING_DOCUMENT = re.compile(r"according to\s+((?:a|an|the|its|his|her|their)\s+"
+                                 r"[^,;:“”\"()]{3,90})", re.IGNORECASE)
+_DOCUMENT_NOUNS = wordset("""
+poll polls survey surveys report reports study studies statement statements document documents
+filing filings letter letters memo memos email emails transcript transcripts readout account
+complaint lawsuit indictment affidavit analysis estimate estimates data release post tweet
+video recording audio footage copy
+""")
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
@@ -449,6 +458,26 @@ def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
                 return _Subject("name", " ".join(w for w, _ in run), run[0][1])
             return None
     return None
+
+
+def _according_document(window: str) -> str | None:
+    """A document or poll credited for a quote, as written ("according to a Quinnipiac poll
+    conducted in February", "according to a court document filed by…"); an outlet is never
+    returned (outlets report, they are not speakers)."""
+    match = _ACCORDING_DOCUMENT.search(window)
+    if match is None:
+        return None
+    words = match.group(1).split()[:MAX_DESCRIPTION_WORDS + 1]
+    for n, word in enumerate(words):
+        if fold(word) in {"that", "which", "who", "and", "but", "by", "from", "filed",
+                          "obtained", "released", "conducted", "published", "posted"}:
+            words = words[:n]  # "a court document filed by…" → "a court document"
+            break
+    phrase = " ".join(words).rstrip(".")
+    if not any(fold(w) in _DOCUMENT_NOUNS for w in words) or is_outlet(
+            re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)):
+        return None
+    return phrase
 
 
 def _description(words: Sequence[str], openers: frozenset[str] = _DESCRIPTION_OPENERS) -> (
@@ -946,6 +975,8 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             match = _ACCORDING.search(window)
             if match:
                 found[k] = res.name(match.group(1))
+            if found[k] is None:
+                found[k] = _according_document(window)
         head = para[s_start:span.outer_start]
         if found[k] is None and ":" in head:
             # A headline cue: ``Trump: Cruz Has ‘To Come a Long Way’ On Ethanol``.
