@@ -199,6 +199,23 @@ filing filings letter letters memo memos email emails transcript transcripts rea
 complaint lawsuit indictment affidavit analysis estimate estimates data release post tweet
 video recording audio footage copy
 """)
+# Words that never belong to a speaker's name (see _implausible_speaker).
+_NOT_SPEAKER_WORDS = wordset("""
+january february march july september october november december monday
+tuesday wednesday thursday friday saturday sunday one two three four five six seven eight nine
+ten eleven twelve twenty hundred thousand million billion text rules wage
+""")  # not April, May, June or August: first names too
+# Last words of streets, buildings and landscapes.
+_PLACE_HEADS = wordset("""
+avenue street road boulevard square park school academy hospital airport station tower
+building bridge pacific atlantic ocean sea river lake mountain mountains valley republic
+kingdom empire county island islands palace stadium arena hotel church cathedral mosque
+""")
+# Capitalised only because they open a sentence.
+_COMMON_OPENERS = wordset("""
+another given former harsh full holy many much most several such whatever whoever every each
+few both either neither other others same
+""")
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
@@ -606,6 +623,8 @@ class _Resolver:
             phrase = phrase.split(" of ")[0] if found is not None or loose else phrase
         kinds = ("person", "org", "other") if loose else ("person", "org")
         if found is not None and self.index.kind(found) in kinds:
+            if self.index.kind(found) == "other" and _implausible_speaker(found):
+                return None
             return found
         if not loose or found is not None:
             return None
@@ -720,11 +739,23 @@ def _bare_name(phrase: str) -> str | None:
                             or _NOT_SINGLE_NAME.match(words[0])):
         return None
     name = " ".join(words)
+    if _implausible_speaker(name):
+        return None
     if is_outlet(name) or any(not w[:1].isupper() or is_title_word(w) or is_pronoun(w)
                               or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
                               or (w.isupper() and len(w) > 3) for w in words):
         return None
     return name
+
+
+def _implausible_speaker(name: str) -> bool:
+    """A capitalised run that names a date, a number, a street or a landmark, or that opens
+    with a common adjective: a speaker only by a misreading ("March", "Six", "Harnet Avenue",
+    "Andrean High School", "Given Sanders"; all seen as speakers in PolNeAR train)."""
+    words = [fold(w).strip(".,") for w in name.split()]
+    return bool(words) and (
+        any(w in _NOT_SPEAKER_WORDS for w in words) or words[-1] in _PLACE_HEADS
+        or words[0] in _COMMON_OPENERS)
 
 
 def _not_name_word(word: str, n_words: int) -> bool:
