@@ -234,3 +234,83 @@ def test_bare_name_drops_openers_that_are_no_names() -> None:
     assert _bare_name("Appearing Jones") == "Jones"
     assert _bare_name("Kelly") == "Kelly"
     assert _bare_name("There's") is None
+
+
+def test_unnamed_sources_keep_their_description() -> None:
+    text = ("“That can go a long way,” said a senior Cruz adviser.\n"
+            "“We are not worried about the polls,” one Republican involved in the planning "
+            "said.\n"
+            "“There is no plan to change course,” said a spokesman for the campaign.\n"
+            "“It was a long night,” the Florida senator said in a statement.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["That can go a long way"] == "a senior Cruz adviser"
+    assert by_text["We are not worried about the polls"] == "one Republican"
+    assert by_text["There is no plan to change course"] == "a spokesman for the campaign"
+    assert by_text["It was a long night"] == "the Florida senator"
+
+
+def test_pronoun_prefers_a_subject_over_names_in_prepositional_phrases() -> None:
+    text = ("During an interview with Sean Hannity that aired Wednesday night, Donald Trump "
+            "discussed the wall.\n"
+            "“We’re going to do a wall, a big, fat beautiful wall,” he said.\n"
+            "As a small gathering of supporters waited in a Caesar’s Palace ballroom, Hillary "
+            "Clinton took to Twitter.\n"
+            "“To everyone who turned out in every corner of Nevada: this is your win,” she wrote.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We’re going to do a wall, a big, fat beautiful wall"] == "Donald Trump"
+    assert by_text["To everyone who turned out in every corner of Nevada: this is your win"] \
+        == "Hillary Clinton"
+
+
+def test_party_before_a_name_is_a_title() -> None:
+    from storyline.synth.entities import extract_entities
+
+    text = ("Racking up victories, Republican Donald Trump and Democrat Hillary Clinton "
+            "solidified their leads on Tuesday. Trump spoke in Florida.")
+    ctx = StoryContext("s", (Article(id="a", text=text),))
+    names = {e.name: e.kind for e in extract_entities(ctx)}
+    assert names.get("Donald Trump") == "person"
+    assert names.get("Hillary Clinton") == "person"
+    assert "Republican Donald Trump" not in names
+
+
+def test_participles_share_the_sentence_speaker() -> None:
+    text = ("Trump told Newsmax that Mitt Romney “had a crazy policy of self-deportation,” "
+            "adding, “He lost all of the Latino vote.”\n"
+            "Cruz said there is “only one strong conservative in a position to win this race,” "
+            "adding that it is why Donald Trump “relentlessly attacks us and ignores others.”\n"
+            "Mr. Trump will give a speech this month, Mr. Manafort said, adding that he would "
+            "also address his ''gender gap with women voters.''")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["He lost all of the Latino vote."] == "Donald Trump"
+    assert by_text["relentlessly attacks us and ignores others."] == "Cruz"
+    assert by_text["gender gap with women voters."] == "Manafort"
+
+
+def test_asides_two_word_cues_and_long_attribution_sentences() -> None:
+    text = ("Cory James, 22, of Flint, Mich., said: “The party does not represent me.”\n"
+            "“Jeb wants to be a tough guy tonight,” Trump shot back.\n"
+            "Or, as Tom Ridge, a former secretary of homeland security, put it: “The barbarians "
+            "are no longer at the gate.”\n"
+            "Sanders called the suspension “arbitrary and unfair.” Josh Hendler, a top "
+            "Democratic tech operative, warned Saturday that the move would hurt the party.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["The party does not represent me."] == "Cory James"
+    assert by_text["Jeb wants to be a tough guy tonight"] == "Trump"
+    assert by_text["The barbarians are no longer at the gate."] == "Tom Ridge"
+    assert by_text["arbitrary and unfair."] == "Sanders"
+
+
+def test_documents_credit_a_quote_and_junk_never_speaks() -> None:
+    from storyline.synth.quotes import _bare_name
+
+    text = ("Some 55 percent of voters said they doubt she ''cares about people like me,'' "
+            "according to a Quinnipiac poll conducted in February.\n"
+            "Trump said he was “happy to see” the result, according to The New York Times.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["cares about people like me"] == "a Quinnipiac poll"
+    assert by_text["happy to see"] == "Trump"
+    assert _bare_name("Harnet Avenue") is None
+    assert _bare_name("Six") is None
+    assert _bare_name("Fueled") is None
+    assert _bare_name("April Mellody") == "April Mellody"

@@ -225,6 +225,9 @@ _IRREGULAR_PAST = wordset("said told wrote spoke")
 # Two-word cues whose verb alone says nothing ("shot back", "as Ridge put it", "went on").
 _PHRASAL_CUES = {"shot": "back", "fired": "back", "hit": "back", "put": "it", "went": "on",
                  "chimed": "in", "weighed": "in", "spoke": "up", "pointed": "out"}
+# Words before a name that make it an object, not a speaker ("a blunt message to Trump:";
+# "More from Jones:" still names the speaker).
+_OBJECT_MARKERS = wordset("to with at for against about on in into")
 # Prepositions that make a participle cue the sentence subject's ("upon saying").
 _TEMPORAL = wordset("upon after before while when by")
 # A name after one of these sits in a prepositional phrase: a poor pronoun antecedent.
@@ -540,11 +543,11 @@ def _description_near(para: str, seg_start: int, v0: int, v1: int, after_quote: 
         if found is not None:
             return found
     left = [w for w, _ in _words(para[seg_start:v0], seg_start)]
-    for n in range(max(0, len(left) - MAX_DESCRIPTION_WORDS), len(left)):
-        if fold(left[n]) in openers:
-            found = _description(left[n:], openers)
-            if found is not None and len(found.split()) == len(left) - n:
-                return found
+    for n in range(len(left)):
+        if fold(left[n]) in openers and (n == 0 or left[n - 1] == ","):
+            # The description opens the subject: "One Republican involved in the planning
+            # said", "In a statement, a senior aide said" (not "He met a senior aide and said").
+            return _description(left[n:], openers)
     return None
 
 
@@ -582,7 +585,7 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
         v0, v1 = start + m.start(), start + m.end()
         nxt = para[v1:].split()[:1] or [""]
         particle = _PHRASAL_CUES.get(word)
-        if particle is not None and fold(nxt[0]).rstrip(",:") == particle:
+        if particle is not None and fold(nxt[0]).rstrip(",:;.") == particle:
             out.append((word, v0, v1))  # "shot back", "put it", "went on"
             continue
         if word not in SPEECH_VERBS and not (word in _HEADLINE_VERBS and start + m.start() > 0):
@@ -925,7 +928,7 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
                 right = _subject_right(para, v1)
                 subj = right if right is not None and right.kind == "name" else None
             desc = None if subj is not None else _description_near(
-                para, span.outer_end, v0, v1, after_quote=not gap)
+                para, span.outer_end, v0, v1, not gap, _DESCRIPTION_OPENERS | {"the"})
             if desc is not None:  # ``"…," said one Trump confidant`` / ``"…," an aide said``
                 claimed.add(v0)
                 found[k], explicit[k] = desc, True
@@ -933,7 +936,7 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             if subj is not None:
                 claimed.add(v0)
                 found[k] = res.subject(subj, p)
-                if found[k] is None and subj.kind == "role":
+                if found[k] is None and subj.kind != "pronoun":
                     # A role the story does not tie to one name: the role as written
                     # (``"…," the Republican presidential candidate told CBS``).
                     found[k] = _description_near(para, span.outer_end, v0, v1, not gap,
@@ -967,7 +970,7 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             else:
                 lead = _subject_left(para, before_start, colon)
                 if lead is not None and fold(
-                        (para[before_start:lead.at].split() or [""])[-1]) in _PREPOSITIONS:
+                        (para[before_start:lead.at].split() or [""])[-1]) in _OBJECT_MARKERS:
                     lead = None  # "delivered a blunt message to Trump:": not the speaker
                 found[k] = res.subject(lead, p) or \
                     _sentence_subject(para, s_start, colon, res, p)
