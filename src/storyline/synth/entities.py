@@ -460,7 +460,12 @@ def _evidence(
         vote("place", W_CONTEXT * 2)
     if not votes:
         many = 2 <= len(words) <= 3 and all(_name_shaped(w) for w in words)
-        vote("person" if many else "other", W_DEFAULT_PERSON if many else W_DEFAULT_OTHER)
+        if many:
+            vote("person", W_DEFAULT_PERSON)
+        elif len(words) > 1:
+            vote("other", W_DEFAULT_OTHER)
+        # A lone word with no evidence casts no vote: fourteen bare "Sanders" must not
+        # outvote two "Bernie Sanders" (a group without votes is "other").
     return votes
 
 
