@@ -151,7 +151,8 @@ the a an his her their its our my your these those such western any
 _OPENERS = wordset("""
 but and so yet still also then later meanwhile however instead earlier now asked on in at
 after before during when while monday tuesday wednesday thursday friday saturday sunday
-even ever indeed though although because since until unless once
+even ever indeed though although because since until unless once this last next week
+month year morning afternoon evening night weekend
 """)
 # Words opening a subordinate clause or a participle phrase before the subject ("As the crowd
 # began to chant, Silverman…", "Asked about it, Christie said").
@@ -291,6 +292,9 @@ def _mark_role(para: str, i: int, width: int = 1) -> str:
     char = '"' if width == 2 else para[i]
     prev = para[i - 1] if i > 0 else " "
     nxt = para[i + width] if i + width < len(para) else " "
+    if (char in _DOUBLE and prev == " " and i > 1 and para[i - 2] in "'’"
+            and (nxt.isspace() or nxt in _CLOSE_AFTER)):
+        return "close"  # a nested quote closing first: ``'Well done,' " said Russell``
     if char in _SINGLE and prev.isalnum() and nxt.isalnum():
         return ""  # don't, Russia's
     opening = (prev.isspace() or prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) \
@@ -474,6 +478,8 @@ def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
                 if w in {",", ":", ";"} or not w[:1].isupper() or len(run) >= MAX_SUBJECT_WORDS:
                     break
                 run.append((_strip_dot(w), pos))
+                if w.endswith(".") and not _INITIAL.fullmatch(w):
+                    break  # "said election lawyer Joe Birkenstock. "It doesn't…""
             if len(run) >= 2:
                 return _Subject("name", " ".join(w for w, _ in run), run[0][1])
             return None
