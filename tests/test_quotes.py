@@ -314,3 +314,19 @@ def test_documents_credit_a_quote_and_junk_never_speaks() -> None:
     assert _bare_name("Six") is None
     assert _bare_name("Fueled") is None
     assert _bare_name("April Mellody") == "April Mellody"
+
+
+def test_offices_bare_attribution_sentences_and_signed_quotes() -> None:
+    text = ("Paul Ryan spoke on Monday. \"We will meet the candidate on Thursday,\" Ryan's "
+            "office said in a statement.\n"
+            "Iowa State University's Dianne Bystrom agreed. \"Mainstream Republicans are running "
+            "out of time.\"\n"
+            "\"You walk off the court and say, 'Well done,' \" said Rep. Diane Russell, a Maine "
+            "legislator.\n"
+            "\"I went to Wall Street before the crash and warned them.\"\n"
+            "- Clinton.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We will meet the candidate on Thursday"] == "Paul Ryan’s office"
+    assert by_text["Mainstream Republicans are running out of time."] == "Dianne Bystrom"
+    assert by_text["You walk off the court and say, 'Well done"] == "Diane Russell"
+    assert by_text["I went to Wall Street before the crash and warned them."] == "Clinton"

@@ -217,6 +217,13 @@ _COMMON_OPENERS = wordset("""
 another given former harsh full holy many much most several such whatever whoever every each
 few both either neither other others same
 """)
+# A paragraph that only signs the quote before it: "- Sanders." / "— Hillary Clinton".
+_SIGNATURE = re.compile(r"\s*[-—–]+\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}?)\.?\s*$")
+# What a person or organisation owns that speaks for it ("Ryan's office said").
+_POSSESSED = wordset("""
+office campaign team staff camp spokesman spokeswoman spokesperson lawyer lawyers attorney
+attorneys administration government ministry aides allies representatives
+""")
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
@@ -360,7 +367,7 @@ def _clean(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Subject:
-    kind: str  # "name" | "pronoun" | "role"
+    kind: str  # "name" | "pronoun" | "role" | "possessed" ("Ryan's office")
     phrase: str
     at: int  # paragraph offset of the phrase
 
@@ -407,6 +414,11 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     if not words:
         return None
     last, at = words[-1]
+    if (fold(last) in _POSSESSED and len(words) >= 2
+            and _POSSESSIVE_WORD.search(words[-2][0].replace("’", "'"))
+            and words[-2][0][:1].isupper()):
+        # "Ryan's office said", "Mrs. Clinton's campaign said": the owner's body speaks.
+        return _Subject("possessed", f"{words[-2][0]} {last}", words[-2][1])
     if is_pronoun(last):
         return _Subject("pronoun", last, at)
     run: list[tuple[str, int]] = []
@@ -718,6 +730,11 @@ class _Resolver:
     def subject(self, subject: _Subject | None, para: _Para) -> str | None:
         if subject is None:
             return None
+        if subject.kind == "possessed":
+            owner, noun = subject.phrase.rsplit(" ", 1)
+            bare = re.sub(r"['’]s?$", "", owner)
+            named = self.name(bare, loose=True)
+            return f"{named}’s {noun}" if named is not None else None
         if subject.kind == "pronoun":
             return self.pronoun(subject.phrase, para, subject.at)
         if fold(subject.phrase) in _NOT_SPEAKERS:
@@ -1023,6 +1040,15 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
             colon = s_start + head.index(":")
             lead = _subject_left(para, s_start, colon)
             found[k] = res.name(lead.phrase) if lead is not None and lead.kind == "name" else None
+        prev_end = spans[k - 1].outer_end if k else 0
+        if found[k] is None and s_start > prev_end and not _words(head, s_start):
+            # The sentence before is a bare attribution: ``Dianne Bystrom agreed. "…"``.
+            p_start = max(b for b in bounds if b < s_start)
+            p_start = max(p_start, prev_end)
+            cue = _verbs(para, p_start, s_start, strict=True)
+            if cue and not cue[-1][0].endswith("ing") and _is_attribution(
+                    para, p_start, s_start, spans):
+                found[k] = res.subject(_subject_left(para, p_start, cue[-1][1]), p)
         explicit[k] = found[k] is not None
     # f: continuation inside the paragraph
     for k in range(1, len(spans)):
@@ -1124,6 +1150,27 @@ def _intro_speaker(p: _Para, res: _Resolver) -> str | None:
         _sentence_subject(text, start, colon, res, p)
 
 
+def _signed_quotes(found: Sequence[_Found], paras: Sequence[_Para],
+                   res: _Resolver) -> list[_Found]:
+    """A quote paragraph signed by the next one, fact-check style: ``"I went to Wall Street
+    before the crash." ¶ - Clinton.``"""
+    following = {p.index: paras[i + 1] for i, p in enumerate(paras[:-1])}
+    out: list[_Found] = []
+    for f in found:
+        nxt = following.get(f.para.index)
+        match = _SIGNATURE.match(nxt.text) if nxt is not None else None
+        if f.speaker is None and match is not None and _whole_paragraph(f):
+            speaker = res.name(match.group(1), loose=True)
+            f = _Found(f.para, f.span, speaker, speaker is not None)
+        out.append(f)
+    return out
+
+
+def _whole_paragraph(f: _Found) -> bool:
+    """The quote ends its paragraph (nothing but punctuation after it)."""
+    return not any(c.isalnum() for c in f.para.text[f.span.outer_end:])
+
+
 def _kept(f: _Found) -> bool:
     return word_count(_clean(f.para.text[f.span.start:f.span.end])) >= MIN_QUOTE_WORDS
 
@@ -1161,6 +1208,7 @@ def _scan(paras: Sequence[_Para], res: _Resolver) -> tuple[list[QuoteSpan], dict
         spans_of[p.index] = spans
         for span, (speaker, explicit) in zip(spans, _attribute(p, spans, res), strict=True):
             found.append(_Found(p, span, speaker, explicit))
+    found = _signed_quotes(found, paras, res)
     found = _across_paragraphs(found, paras, res)
     groups: list[list[_Found]] = []
     for f in found:
