@@ -662,13 +662,15 @@ class _Resolver:
         """Named subjects of the speech verbs of one sentence (quotes blanked), in order."""
         out: list[str] = []
         for _, v0, v1 in _verbs(masked, start, end, strict=True):
-            if _words(masked[start:v0], start):
+            head = masked[start:v0]
+            if _words(head, start) and not head.rstrip().endswith(","):
                 subj = _subject_left(masked, start, v0)
-            else:
+            else:  # "said Katie Harbath" / "The approach is costly, said Katie Harbath"
                 subj = _subject_right(masked, v1)
             if subj is not None and subj.kind == "name":
                 name = self.name(subj.phrase, loose=True)
-                if (name is not None and self.index.kind(name) != "org" and not is_outlet(name)
+                if (name is not None and self.index.kind(name) != "org"
+                        and not is_outlet(name) and not _implausible_speaker(name)
                         and name not in out):
                     out.append(name)
         return out
@@ -706,7 +708,7 @@ class _Resolver:
         Cruz… he said"); a gender the story states beats an unknown one at equal salience."""
         speakers = self._speakers(masked, start, stop)
         people = [(at, n) for at, n in self.index.mentions(masked[start:stop])
-                  if self.index.kind(n) in ("person", None)]
+                  if self.index.kind(n) in ("person", None) and not _implausible_speaker(n)]
         if not speakers and not people:
             return None
         ranked: list[tuple[int, int, int, str]] = []
