@@ -330,3 +330,15 @@ def test_offices_bare_attribution_sentences_and_signed_quotes() -> None:
     assert by_text["Mainstream Republicans are running out of time."] == "Dianne Bystrom"
     assert by_text["You walk off the court and say, 'Well done"] == "Diane Russell"
     assert by_text["I went to Wall Street before the crash and warned them."] == "Clinton"
+
+
+def test_pronoun_skips_sentences_that_the_same_pronoun_opens() -> None:
+    text = ("Mattie Thomas is a retired fast-food worker from Lake City.\n"
+            "She is a Sanders supporter but concedes that her peers love Hillary Clinton.\n"
+            "“They have a perception of the Clintons, and you will not change it,” she said.\n"
+            "The approach is costly, said Katie Harbath, a Facebook director. Others are “having "
+            "to be leaner and more resourceful,” she said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["They have a perception of the Clintons, and you will not change it"] \
+        == "Mattie Thomas"
+    assert by_text["having to be leaner and more resourceful"] == "Katie Harbath"

@@ -688,6 +688,12 @@ class _Resolver:
         for start, end in reversed(sentences):
             if start >= pos:
                 continue
+            opening = _words(masked[start:min(end, pos)], start)[:1]
+            if opening and re.split(r"['’]", fold(opening[0][0]))[0] == key:
+                # "She's a Sanders supporter but says most of her peers love the Clintons.
+                # “…,” she said.": the same pronoun opens that sentence, so its names are
+                # not the antecedent; look further back.
+                continue
             ranked = self._salient(masked, start, min(end, pos), allowed)
             if ranked is None:
                 continue
