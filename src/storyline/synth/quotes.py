@@ -215,7 +215,7 @@ kingdom empire county island islands palace stadium arena hotel church cathedral
 # Capitalised only because they open a sentence.
 _COMMON_OPENERS = wordset("""
 another given former harsh full holy many much most several such whatever whoever every each
-few both either neither other others same
+few both either neither other others same back wait
 """)
 # A paragraph that only signs the quote before it: "- Sanders." / "— Hillary Clinton".
 _SIGNATURE = re.compile(r"\s*[-—–]+\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}?)\.?\s*$")
@@ -638,6 +638,14 @@ class _Resolver:
         "other" (a name in subject position of a speech verb is a speaker whatever its kind)
         or a name the entity list missed (:func:`_bare_name`)."""
         found = self.index.resolve(phrase)
+        words = phrase.split()
+        roles = [i for i, w in enumerate(words[:-1]) if _is_title_piece(_strip_dot(w))]
+        if found is None and roles and words[roles[-1] + 1][:1].isupper():
+            # "Speaker of the House Rep. Paul Ryan": the name after the last role word.
+            tail = " ".join(words[roles[-1] + 1:])
+            found = self.index.resolve(tail)
+            if found is not None or loose:
+                phrase = tail
         if found is None and " of " in phrase:
             # "Senator John McCain of Arizona", "Mr. Burman of the Tax Policy Center".
             found = self.index.resolve(phrase.split(" of ")[0])
@@ -739,7 +747,7 @@ class _Resolver:
         if subject is None:
             return None
         if subject.kind == "possessed":
-            owner, noun = subject.phrase.rsplit(" ", 1)
+            owner, noun = subject.phrase.split(" ", 1)
             bare = re.sub(r"['’]s?$", "", owner)
             named = self.name(bare, loose=True)
             return f"{named}’s {noun}" if named is not None else None
@@ -920,6 +928,9 @@ def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[s
         Newsmax that "…", adding, "…"`` — the participle shares the main verb's subject."""
         if k == 0 or found[k - 1] is None:
             return None
+        cue = re.search(r"(\S+)\s+[a-z]+ing\b[^\"“”]*$", para[:spans[k].outer_start])
+        if cue is not None and cue.group(1)[:1].isupper():
+            return None  # "Ryan saying he was “…” and Trump calling it a “…”"
         return found[k - 1] if sentence_of(spans[k - 1].outer_start)[0] == sentence_of(
             spans[k].outer_start)[0] else None
 
