@@ -323,6 +323,8 @@ def test_offices_bare_attribution_sentences_and_signed_quotes() -> None:
             "out of time.\"\n"
             "\"You walk off the court and say, 'Well done,' \" said Rep. Diane Russell, a Maine "
             "legislator.\n"
+            "Clinton won easily, not a “regional” candidate, as Sanders’ campaign manager "
+            "suggested.\n"
             "\"I went to Wall Street before the crash and warned them.\"\n"
             "- Clinton.")
     by_text = {q.text: q.speaker for q in _one(text)}
@@ -330,6 +332,7 @@ def test_offices_bare_attribution_sentences_and_signed_quotes() -> None:
     assert by_text["Mainstream Republicans are running out of time."] == "Dianne Bystrom"
     assert by_text["You walk off the court and say, 'Well done"] == "Diane Russell"
     assert by_text["I went to Wall Street before the crash and warned them."] == "Clinton"
+    assert by_text["regional"] == "Sanders’s campaign manager"
 
 
 def test_pronoun_skips_sentences_that_the_same_pronoun_opens() -> None:

@@ -414,11 +414,14 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     if not words:
         return None
     last, at = words[-1]
-    if (fold(last) in _POSSESSED and len(words) >= 2
-            and _POSSESSIVE_WORD.search(words[-2][0].replace("’", "'"))
-            and words[-2][0][:1].isupper()):
-        # "Ryan's office said", "Mrs. Clinton's campaign said": the owner's body speaks.
-        return _Subject("possessed", f"{words[-2][0]} {last}", words[-2][1])
+    for n in (2, 3):
+        # "Ryan's office said", "Mrs. Clinton's campaign said", "Sanders' campaign manager
+        # suggested": the owner's body or aide speaks.
+        if (len(words) >= n and (fold(last) in _POSSESSED or is_role_word(last))
+                and _POSSESSIVE_WORD.search(words[-n][0].replace("’", "'"))
+                and words[-n][0][:1].isupper()
+                and all(w.islower() for w, _ in words[-n + 1:])):
+            return _Subject("possessed", " ".join(w for w, _ in words[-n:]), words[-n][1])
     if is_pronoun(last):
         return _Subject("pronoun", last, at)
     run: list[tuple[str, int]] = []
