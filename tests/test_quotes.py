@@ -345,3 +345,15 @@ def test_pronoun_skips_sentences_that_the_same_pronoun_opens() -> None:
     assert by_text["They have a perception of the Clintons, and you will not change it"] \
         == "Mattie Thomas"
     assert by_text["having to be leaner and more resourceful"] == "Katie Harbath"
+
+
+def test_headline_subjects_leading_phrases_and_spaced_closing_marks() -> None:
+    text = ("Donald Trump spoke on Friday. John O'Donnell worked for him for three years.\n"
+            "Trump Addresses Munich Attack: ‘This Cannot Continue Any Longer.’\n"
+            "In 1991, John O'Donnell, a former casino president, published “Trumped! The "
+            "Inside Story,” a memoir.\n"
+            "\"I think the judge should be ashamed of himself, \" Trump said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["This Cannot Continue Any Longer."] == "Donald Trump"
+    assert by_text["Trumped! The Inside Story"] == "John O'Donnell"
+    assert by_text["I think the judge should be ashamed of himself"] == "Donald Trump"

@@ -158,7 +158,8 @@ month year morning afternoon evening night weekend
 # began to chant, Silverman…", "Asked about it, Christie said").
 _CLAUSE_OPENERS = wordset("""
 when while as after before although though because since if once until asked speaking
-appearing responding writing talking
+appearing responding writing talking in on at during with without for by from under amid
+despite hours days minutes moments weeks months years
 """)
 # Capitalised plural nouns that open sentences but name no one ("Officials said…").
 _GROUP_NOUNS = wordset("""
@@ -299,9 +300,11 @@ def _mark_role(para: str, i: int, width: int = 1) -> str:
     char = '"' if width == 2 else para[i]
     prev = para[i - 1] if i > 0 else " "
     nxt = para[i + width] if i + width < len(para) else " "
-    if (char in _DOUBLE and prev == " " and i > 1 and para[i - 2] in "'’"
+    if (char in _DOUBLE and prev == " " and i > 1 and para[i - 2] in "'’,.?!"
             and (nxt.isspace() or nxt in _CLOSE_AFTER)):
-        return "close"  # a nested quote closing first: ``'Well done,' " said Russell``
+        # A stray space before the closing mark: ``'Well done,' " said Russell``,
+        # ``a disgrace that he is doing this, " Trump said``.
+        return "close"
     if char in _SINGLE and prev.isalnum() and nxt.isalnum():
         return ""  # don't, Russia's
     opening = (prev.isspace() or prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) \
@@ -827,7 +830,7 @@ def _opening_subject(para: str, sent_start: int, end: int, res: _Resolver, p: _P
     while len(words) > 1 and fold(words[0][0]) in _OPENERS and fold(
             words[1][0]) in _CLAUSE_OPENERS:
         words = words[1:]  # "Ever since she endorsed Mrs. Clinton, Ms. Warren…"
-    if words and fold(words[0][0]) in _CLAUSE_OPENERS and "," in (w for w, _ in words):
+    if words and fold(words[0][0]) in _CLAUSE_OPENERS and "," in (w for w, _ in words[:8]):
         # "When asked whom she supported, Ms. Sherry smiled and said": the subject follows
         # the opening clause.
         words = words[[w for w, _ in words].index(",") + 1:]
@@ -842,7 +845,14 @@ def _opening_subject(para: str, sent_start: int, end: int, res: _Resolver, p: _P
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.append(word)
-    return res.name(" ".join(run), loose=loose) if run else None
+    found = res.name(" ".join(run), loose=loose) if run else None
+    for n in range(len(run) - 1, 0, -1):
+        if found is not None:
+            break
+        # A title-case headline runs the subject into its verb: "Trump Addresses Munich
+        # Attack: ‘This Cannot Continue.’" → the longest known opening.
+        found = res.name(" ".join(run[:n]))
+    return found
 
 
 def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
