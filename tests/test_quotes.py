@@ -348,7 +348,7 @@ def test_pronoun_skips_sentences_that_the_same_pronoun_opens() -> None:
 
 
 def test_headline_subjects_leading_phrases_and_spaced_closing_marks() -> None:
-    text = ("Donald Trump spoke on Friday. John O'Donnell worked for him for three years.\n"
+    text = ("Donald Trump spoke on Friday. John O'Donnell said he worked for him.\n"
             "Trump Addresses Munich Attack: ‘This Cannot Continue Any Longer.’\n"
             "In 1991, John O'Donnell, a former casino president, published “Trumped! The "
             "Inside Story,” a memoir.\n"
