@@ -211,7 +211,7 @@ ten eleven twelve twenty hundred thousand million billion text rules wage
 _PLACE_HEADS = wordset("""
 avenue street road boulevard square park school academy hospital airport station tower
 building bridge pacific atlantic ocean sea river lake mountain mountains valley republic
-kingdom empire county island islands palace stadium arena hotel church cathedral mosque
+kingdom empire county island islands palace stadium arena hotel church cathedral mosque war
 """)
 # Capitalised only because they open a sentence.
 _COMMON_OPENERS = wordset("""
@@ -736,7 +736,8 @@ class _Resolver:
             ranked.append((0, 0, order, name))
         for order, (at, name) in enumerate(people):
             before = masked[max(start, start + at - 40):start + at].split()
-            demoted = bool(before) and fold(before[-1]) in _PREPOSITIONS
+            # Inside a prepositional phrase, or after an article ("the Boeing was…").
+            demoted = bool(before) and fold(before[-1]) in _PREPOSITIONS | {"the", "a", "an"}
             if not demoted:
                 ranked.append((1, 0, order, name))
         best: tuple[int, int, int, str] | None = None
