@@ -357,3 +357,16 @@ def test_headline_subjects_leading_phrases_and_spaced_closing_marks() -> None:
     assert by_text["This Cannot Continue Any Longer."] == "Donald Trump"
     assert by_text["Trumped! The Inside Story"] == "John O'Donnell"
     assert by_text["I think the judge should be ashamed of himself"] == "Donald Trump"
+
+
+def test_names_after_roles_campaigns_and_children_speak() -> None:
+    text = ("The leader of the Anti-Defamation League, Jonathan Greenblatt, warned that such "
+            "a ban would be “unacceptable and antithetical to American values.”\n"
+            "According to the Trump campaign, “the speech will be delivered on Monday.”\n"
+            "Another child responded, “That is Hillary’s husband over there.”\n"
+            "As The Post’s Dana Milbank puts it, “Senate Republicans are unmoved.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["unacceptable and antithetical to American values."] == "Jonathan Greenblatt"
+    assert by_text["the speech will be delivered on Monday."] == "the Trump campaign"
+    assert by_text["That is Hillary’s husband over there."] == "Another child"
+    assert by_text["Senate Republicans are unmoved."] == "Dana Milbank"

@@ -237,7 +237,7 @@ continues elaborated elaborates fumed concludes retweeted exhorted agrees procla
 acknowledges wondered wonders posited marveled marvelled chided scolded grumbled sneered
 teased huffed reasoned confirmed confirms denied contended contends maintained surmised
 speculated fretted clarified propose proposes proposed remembered retorted indicated
-worried yelling screaming cracked
+worried yelling screaming cracked reads
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.

@@ -190,7 +190,9 @@ delegate delegates lawmaker lawmakers senator senators investigator investigator
 officers agent agents fan fans user users spokesman spokeswoman spokesperson adviser advisers
 advisor advisors strategist strategists consultant consultants activist activists organizer
 organizers leader leaders executive executives analyst analysts diplomat diplomats man woman
-men women father mother parent parents neighbor neighbors
+men women father mother parent parents neighbor neighbors child children boy girl kid kids
+commenter commenters reader readers viewer viewers caller callers campaign committee group
+organization coalition
 """)
 # "according to" a document rather than a name: the credit of last resort.
 _ACCORDING_DOCUMENT = re.compile(r"according to\s+((?:a|an|the|its|his|her|their)\s+"
@@ -232,7 +234,8 @@ _AUXILIARIES = wordset("was were is are been being")
 # "comment" is mostly a noun ("posted a Twitter comment of her own, saying").
 _IRREGULAR_PAST = wordset("said told wrote spoke")
 # Two-word cues whose verb alone says nothing ("shot back", "as Ridge put it", "went on").
-_PHRASAL_CUES = {"shot": "back", "fired": "back", "hit": "back", "put": "it", "went": "on",
+_PHRASAL_CUES = {"shot": "back", "fired": "back", "hit": "back", "put": "it", "puts": "it",
+                 "went": "on",
                  "chimed": "in", "weighed": "in", "spoke": "up", "pointed": "out"}
 # Words before a name that make it an object, not a speaker ("a blunt message to Trump:";
 # "More from Jones:" still names the speaker).
@@ -404,6 +407,13 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     if len(words) >= 3 and words[-1][0] == ",":
         # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
         back = [w for w, _ in words[:-1]]
+        chunk = back[len(back) - back[::-1].index(","):] if "," in back else []
+        if (2 <= len(chunk) <= 4 and all(w[:1].isupper() for w in chunk)
+                and not any(is_title_word(w) for w in chunk)):
+            # A name set off after its role: "The leader of the Anti-Defamation League,
+            # Jonathan Greenblatt, warned".
+            at = words[len(back) - len(chunk)][1]
+            return _Subject("name", " ".join(chunk), at)
         if "," in back[-4:]:
             cut = len(back) - 1 - back[::-1].index(",")
             words = words[:cut]
@@ -518,7 +528,8 @@ def _according_document(window: str) -> str | None:
             words = words[:n]  # "a court document filed by…" → "a court document"
             break
     phrase = " ".join(words).rstrip(".")
-    if not any(fold(w) in _DOCUMENT_NOUNS for w in words) or is_outlet(
+    if not any(fold(w) in _DOCUMENT_NOUNS or fold(w) in _SOURCE_NOUNS
+               or fold(w) in _POSSESSED for w in words) or is_outlet(
             re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)):
         return None
     return phrase
@@ -544,7 +555,8 @@ def _description(words: Sequence[str], openers: frozenset[str] = _DESCRIPTION_OP
         kept.append(word)
         if word != raw:
             break  # the sentence ends: "said a senior Cruz adviser."
-    nouns = [n for n, w in enumerate(kept) if fold(w) in _SOURCE_NOUNS or is_role_word(w)]
+    nouns = [n for n, w in enumerate(kept) if fold(w) in _SOURCE_NOUNS
+             or fold(w) in _DOCUMENT_NOUNS or is_role_word(w)]
     if not nouns:
         return None
     last = nouns[-1]
