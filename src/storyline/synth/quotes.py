@@ -555,8 +555,7 @@ def _description(words: Sequence[str], openers: frozenset[str] = _DESCRIPTION_OP
         kept.append(word)
         if word != raw:
             break  # the sentence ends: "said a senior Cruz adviser."
-    nouns = [n for n, w in enumerate(kept) if fold(w) in _SOURCE_NOUNS
-             or fold(w) in _DOCUMENT_NOUNS or is_role_word(w)]
+    nouns = [n for n, w in enumerate(kept) if fold(w) in _SOURCE_NOUNS or is_role_word(w)]
     if not nouns:
         return None
     last = nouns[-1]
