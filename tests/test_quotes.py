@@ -229,7 +229,7 @@ def test_appositives_on_either_side_of_the_verb() -> None:
 
 
 def test_bare_name_drops_openers_that_are_no_names() -> None:
-    from storyline.synth.quotes import _bare_name
+    from storyline.synth.attribution import _bare_name
 
     assert _bare_name("Appearing Jones") == "Jones"
     assert _bare_name("Kelly") == "Kelly"
@@ -302,7 +302,7 @@ def test_asides_two_word_cues_and_long_attribution_sentences() -> None:
 
 
 def test_documents_credit_a_quote_and_junk_never_speaks() -> None:
-    from storyline.synth.quotes import _bare_name
+    from storyline.synth.attribution import _bare_name
 
     text = ("Some 55 percent of voters said they doubt she ''cares about people like me,'' "
             "according to a Quinnipiac poll conducted in February.\n"

@@ -7,41 +7,52 @@ The cascade, in order:
    pairs tolerated (``'carte blanche…"``), apostrophes inside words ignored; a double mark left
    open runs to the paragraph end, cut before a narrative clause (", referring to…"); an
    unclosed single mark is taken for an apostrophe and ignored.
-2. :func:`_attribute` — the speaker of each span, first rule that gives one wins:
+2. :func:`~storyline.synth.attribution.attribute_spans` (in :mod:`storyline.synth.attribution`)
+   — the speaker of each span, first rule that gives one wins:
    a. adjacent after the quote: ``"…," X said`` / ``"…," said X`` / ``"…," he said``, also
-      across a sentence break (``"…?" Sanders replied.``), past an appositive (``"…," Jeb
-      Bush, the former governor, said``) or an aside (``"…," like the…, said Richard Curtin``);
+      across a short attribution sentence (``"…?" Sanders replied.``), past an appositive
+      (``"…," Jeb Bush, the former governor, said``) or an aside (``"…," like the…, said
+      Richard Curtin``); a participle after a quote has no inverted subject (``"…," adding
+      that Trump…``); a verb just before the quote beats a far one after it;
    b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``
       / ``Schilling told WEEI: "…"`` (the verb's subject, not its object);
    a passive speech verb takes its agent (``Sanders was asked by host Bill Maher``);
-   title-case headline verbs count (``Hollande Says Trump ‘…’``);
+   title-case headline verbs and two-word cues count (``Hollande Says Trump ‘…’``, ``Trump
+   shot back``, ``as Ridge put it``);
    c. the nearest unclaimed speech verb before it in the same sentence (``X said he did not
-      "expect…"``; ``…, saying "…"`` takes the sentence subject);
+      "expect…"``); a participle (``…, adding "…"``) takes the subject of the sentence's
+      finite speech verb, else the sentence subject;
    d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``);
-   e. ``according to X``; b'. a colon cue without a verb (``Michael McDonald: "…"``), also
-      a headline cue anywhere before the quote (``Trump: Cruz Has ‘To Come a Long Way’``, a
-      name the entity list knows);
+   e. ``according to X`` (a document or poll as written when no name is given: "a
+      Quinnipiac poll"); b'. a colon cue without a verb (``Michael McDonald: "…"``), also a
+      headline cue anywhere before the quote; a bare attribution sentence just before the
+      quote (``Dianne Bystrom agreed. "…"``);
    when the words left of a verb name nobody, the subject opening the sentence is taken
-   (``Carson did not…, but told his supporters, "…"``);
+   (``Carson did not…, but told his supporters, "…"``), past a leading clause (``When asked
+   whom she supported, Ms. Sherry…``);
    f. continuation: a quote with none of these inherits the previous quote of the paragraph;
    h. a quote inside a narrative sentence with no speech verb takes the person or organisation
-      the entity list knows opening that sentence (:func:`_narrative_subject`);
-   appositives on either side of the verb are skipped (``Brian Fallon, a spokesman for the
-   campaign, said:`` / ``said the bureau's director, James B. Comey``); a speech noun after
-   a determiner, a possessive or "of" ("Trump's claim", "secretary of state") names no
-   subject and is tried only after the verbs;
+      the entity list knows opening that sentence (the longest known opening of a title-case
+      headline: ``Trump Addresses Munich Attack: ‘…’``);
+   appositives, ages, places and parentheses between a name and its verb are skipped
+   (``Brian Fallon, a spokesman for the campaign, said`` / ``Cory James, 22, of Flint, Mich.,
+   said`` / ``said the bureau's director, James B. Comey``); a speech noun after a
+   determiner, a possessive or "of" ("Trump's claim") names no subject;
    g. across paragraphs (:func:`_across_paragraphs`): a paragraph opening with an unattributed
       quote takes the speaker announced by a previous paragraph ending in a colon, else the
-      speaker of the previous paragraph's last quote.
+      speaker of the previous paragraph's last quote; a quote paragraph signed by the next
+      one (``- Clinton.``) takes that name.
    A subject phrase is resolved by :class:`~storyline.synth.entities.NameIndex` (titles stripped,
    surname → full name, unique titles such as "the US Secretary of State" → their holder);
-   a name the entity list missed is taken as written when it is name-shaped
-   (:func:`_bare_name`; "Senator John McCain of Arizona" → its part before "of");
-   "he"/"she" go to the first gender-compatible (known or unknown gender) person of the
-   nearest earlier sentence naming one — the named subjects of its speech verbs first, then
-   the people it names — quoted passages ignored;
-   "they" and places never become speakers; an outlet does only as the grammatical subject of
-   a speech verb (``"…," CNN reported``), never as a credit (``according to Bloomberg``).
+   a name the entity list missed is taken as written when it is name-shaped and no date,
+   number, street or landmark; an owner's body speaks as the owner's ("Paul Ryan’s office");
+   an unnamed source keeps its description ("a senior Cruz adviser", "one Republican", "the
+   Florida senator"). "he"/"she" go to the most salient gender-compatible person of the
+   nearest earlier sentence naming one: the subjects of its speech verbs first, then people
+   named outside prepositional phrases, a stated gender before an unknown one; a sentence the
+   same pronoun opens is skipped; quoted passages are ignored. "they" and places never become
+   speakers; an outlet does only as the grammatical subject of a speech verb (``"…," CNN
+   reported``), never as a credit (``according to Bloomberg``).
    A double quote left open at its paragraph end and resumed by the next paragraph's opening
    mark is one multi-paragraph quote (:func:`_scan`); :func:`find_quote_spans` exposes steps 1–3
    with character offsets (the PolNeAR evaluation scores that code path).
@@ -69,18 +80,22 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from storyline.model import Article, Entity, Quote, QuoteVariant, StoryContext
+from storyline.synth.attribution import (
+    MarkedSpan,
+    Paragraph,
+    SpeakerResolver,
+    attribute_spans,
+    intro_speaker,
+)
 from storyline.synth.entities import (
-    SPEECH_VERBS,
     NameIndex,
     build_name_index,
-    is_outlet,
-    is_pronoun,
-    is_role_word,
-    is_title_word,
 )
-from storyline.text import STOPWORDS, fold, sentence_spans, word_count, wordset
+from storyline.text import fold, word_count
 
 __all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans"]
+
+_PUNCT = re.compile(r"[^\w\s]")
 
 # --- thresholds --------------------------------------------------------------------------------
 # Quotes shorter than this are fragments (kept only with an explicit speaker, see step 3).
@@ -101,29 +116,6 @@ _PREFILTER_WORD = re.compile(r"[a-z0-9']{4,}")
 # "minor"/"small"); a fragment joins a longer quote at this partial_ratio.
 MERGE_RATIO = 80.0
 CONTAINS_RATIO = 95.0
-# How far (in words) an attribution may sit from the quote mark in the adjacent rules.
-MAX_SUBJECT_WORDS = 9
-
-# Characters after an inverted verb searched for its subject ("said Sen. X of Y").
-RIGHT_WINDOW = 120
-# Longest role between an inverted verb and the name it introduces ("said another leading
-# Supreme Court advocate, Andrew J. Pincus"); 6 covers the PolNeAR train cases seen.
-MAX_ROLE_WORDS = 6
-# Longest stretch between a quote and its verb searched for an appositive name.
-MAX_APPOSITIVE_WORDS = 30
-# Longest name taken as written when the entity list does not know it ("Robert Antonacci").
-MAX_BARE_NAME_WORDS = 4
-# How many earlier sentences naming someone a pronoun looks back through (calibrated on PolNeAR
-# train: 4 covers "…," he said after a two-sentence aside; more picks up stale names).
-PRONOUN_SENTENCES = 4
-# Longest unnamed-source description kept as a speaker ("one Republican involved in the planning"
-# is cut to "one Republican"; "a spokesman for the Clinton campaign" is 6 words).
-MAX_DESCRIPTION_WORDS = 7
-# Most words after the verb of an attribution sentence that follows its quote ("…?" Sanders
-# replied at a rally in Iowa on Tuesday.); a longer one says something of its own.
-MAX_ATTRIBUTION_TAIL = 12
-# Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
-MAX_FALLBACK_VERBS = 2
 
 
 
@@ -139,141 +131,8 @@ _MARKS = re.compile("''|[\"“”„«»'‘’‚]")
 # Where an unclosed quote most likely ended: a narrative participle after a comma.
 _NARRATIVE_BREAK = re.compile(r",\s+(?:referring|according|adding|noting|citing|saying|"
                               r"speaking|writing)\b")
-_ADVERBS = wordset("""
-later also again then previously repeatedly once still meanwhile has had have would will was is
-did does just never often reportedly publicly privately recently earlier today yesterday
-further however subsequently already had has
-""")
-_DETERMINERS = wordset("""
-the a an his her their its our my your these those such western any
-""")
-# Words that open a sentence before its subject ("But Trump said", "On Monday, Clinton told").
-_OPENERS = wordset("""
-but and so yet still also then later meanwhile however instead earlier now asked on in at
-after before during when while monday tuesday wednesday thursday friday saturday sunday
-even ever indeed though although because since until unless once this last next week
-month year morning afternoon evening night weekend
-""")
-# Words opening a subordinate clause or a participle phrase before the subject ("As the crowd
-# began to chant, Silverman…", "Asked about it, Christie said").
-_CLAUSE_OPENERS = wordset("""
-when while as after before although though because since if once until asked speaking
-appearing responding writing talking in on at during with without for by from under amid
-despite hours days minutes moments weeks months years
-""")
-# Capitalised plural nouns that open sentences but name no one ("Officials said…").
-_GROUP_NOUNS = wordset("""
-officials analysts democrats republicans experts critics officers supporters voters observers
-residents sources aides advocates protesters lawmakers leaders authorities police
-investigators prosecutors activists organizers conservatives liberals progressives people
-others many some both several witnesses delegates members staffers spokesmen
-""")
-# Quoted passages of a line (names inside them are not pronoun antecedents).
-_QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''.*?(?:''|$)", re.MULTILINE)
-# Capitalised speech verbs of title-case headlines ("Francois Hollande Says Donald Trump…").
-_HEADLINE_VERBS = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Slams", "Blasts",
-                             "Claims", "Admits", "Rips", "Jokes", "Vows", "Urges", "Asks",
-                             "Insists", "Declares", "Tweets", "Responds", "Mocks", "Predicts"])
-# Words that open the description of an unnamed source ("a senior aide", "one Trump confidant").
-_DESCRIPTION_OPENERS = wordset("""
-a an one another two three four several some many most
-""")
-# Nouns that make such a description a speaker: who people are when they are not named
-# (is_role_word's titles count too: "a spokesman", "an adviser").
-_SOURCE_NOUNS = wordset("""
-source sources insider insiders confidant confidants operative operatives staffer staffers aide
-aides ally allies friend friends supporter supporters voter voters resident residents person
-people official officials member members democrat democrats republican republicans veteran
-veterans donor donors expert experts critic critics observer observers witness witnesses
-employee employees worker workers student students protester protesters attendee attendees
-delegate delegates lawmaker lawmakers senator senators investigator investigators officer
-officers agent agents fan fans user users spokesman spokeswoman spokesperson adviser advisers
-advisor advisors strategist strategists consultant consultants activist activists organizer
-organizers leader leaders executive executives analyst analysts diplomat diplomats man woman
-men women father mother parent parents neighbor neighbors child children boy girl kid kids
-commenter commenters reader readers viewer viewers caller callers campaign committee group
-organization coalition
-""")
-# "according to" a document rather than a name: the credit of last resort.
-_ACCORDING_DOCUMENT = re.compile(r"according to\s+((?:a|an|the|its|his|her|their)\s+"
-                                 r"[^,;:“”\"()]{3,90})", re.IGNORECASE)
-_DOCUMENT_NOUNS = wordset("""
-poll polls survey surveys report reports study studies statement statements document documents
-filing filings letter letters memo memos email emails transcript transcripts readout account
-complaint lawsuit indictment affidavit analysis estimate estimates data release post tweet
-video recording audio footage copy
-""")
-# Words that never belong to a speaker's name (see _implausible_speaker).
-_NOT_SPEAKER_WORDS = wordset("""
-january february march july september october november december monday
-tuesday wednesday thursday friday saturday sunday one two three four five six seven eight nine
-ten eleven twelve twenty hundred thousand million billion text rules wage
-""")  # not April, May, June or August: first names too
-# Last words of streets, buildings and landscapes.
-_PLACE_HEADS = wordset("""
-avenue street road boulevard square park school academy hospital airport station tower
-building bridge pacific atlantic ocean sea river lake mountain mountains valley republic
-kingdom empire county island islands palace stadium arena hotel church cathedral mosque war
-""")
-# Capitalised only because they open a sentence.
-_COMMON_OPENERS = wordset("""
-another given former harsh full holy many much most several such whatever whoever every each
-few both either neither other others same back wait
-""")
 # A paragraph that only signs the quote before it: "- Sanders." / "— Hillary Clinton".
 _SIGNATURE = re.compile(r"\s*[-—–]+\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}?)\.?\s*$")
-# What a person or organisation owns that speaks for it ("Ryan's office said").
-_POSSESSED = wordset("""
-office campaign team staff camp spokesman spokeswoman spokesperson lawyer lawyers attorney
-attorneys administration government ministry aides allies representatives
-""")
-# A passive speech verb and its agent: "was asked by host Bill Maher".
-_PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
-_AUXILIARIES = wordset("was were is are been being")
-# Finite speech verbs without -ed ("Trump told Newsmax that…, adding"); a bare form such as
-# "comment" is mostly a noun ("posted a Twitter comment of her own, saying").
-_IRREGULAR_PAST = wordset("said told wrote spoke")
-# Two-word cues whose verb alone says nothing ("shot back", "as Ridge put it", "went on").
-_PHRASAL_CUES = {"shot": "back", "fired": "back", "hit": "back", "put": "it", "puts": "it",
-                 "went": "on",
-                 "chimed": "in", "weighed": "in", "spoke": "up", "pointed": "out"}
-# Words before a name that make it an object, not a speaker ("a blunt message to Trump:";
-# "More from Jones:" still names the speaker).
-_OBJECT_MARKERS = wordset("to with at for against about on in into")
-# Prepositions that make a participle cue the sentence subject's ("upon saying").
-_TEMPORAL = wordset("upon after before while when by")
-# A name after one of these sits in a prepositional phrase: a poor pronoun antecedent.
-_PREPOSITIONS = wordset("""
-in into at on to from with by for of about against among between near inside outside
-through across under over after before during without toward towards via like
-""")
-_NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
-_ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
-# A possessive before a speech verb makes it a noun ("Trump's claim", "the senators' call").
-_POSSESSIVE_WORD = re.compile(r"\w(?:'s|s')$")
-_INITIAL = re.compile(r"[A-Z]\.")
-# Sentence-opening participles and adverbs ("Appearing", "Hastily"); 7+ letters so that names
-# such as "Kelly" or "King" are never taken for them (checked on PolNeAR train subjects).
-_NOT_NAME_WORD = re.compile(r"^[A-Z][a-z]{4,}(?:ing|ly)$")
-# A lone capitalised word that the entity list does not know and that is shaped like an
-# English participle or abstract noun opens a sentence, it names no one ("Fueled apparently by
-# frustration, Trump explained…", "Frustrations at Carson's…"; seen in PolNeAR train).
-_NOT_SINGLE_NAME = re.compile(r"^[A-Z][a-z]{3,}(?:ed|ing|ly|ions|ness|ment|ments)$")
-# Asides between a name and its verb that hold no name of the speaker: a parenthesis
-# ("Sen. Elizabeth Warren (D-MA) said"), an age ("Cory James, 22, of Flint, Mich., said").
-_APPOSITIVE_NOISE = re.compile(r"\s*\([^()]{1,40}\)|,\s*\d{1,3}\s*(?=,)|,\s*of\s+[A-Z][\w.'’-]*"
-                               r"(?:\s+[A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.]*)?(?=,\s*$)")
-_WORD = re.compile(r"[\w.'’-]+|[,:;]")
-_PUNCT = re.compile(r"[^\w\s]")
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    outer_start: int  # the opening mark (or the text start of an unmarked quote)
-    start: int
-    end: int
-    outer_end: int  # just after the closing mark
-    closed: bool = True  # False: no closing mark, the span runs to a cut or the paragraph end
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,15 +142,6 @@ class _Raw:
     speaker: str | None
     order: tuple[int, int, int]
     fragment: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Para:
-    article_id: str
-    index: tuple[int, int]  # (article position, paragraph position)
-    text: str
-    offset: int  # paragraph start in the article text
-    article_text: str
 
 
 # --- 1. spans ----------------------------------------------------------------------------------
@@ -328,7 +178,7 @@ def _cut_unclosed(para: str, start: int) -> int:
     return match.start() if match else len(para.rstrip())
 
 
-def _find_spans(para: str) -> list[_Span]:
+def _find_spans(para: str) -> list[MarkedSpan]:
     """Cascade step 1: quoted spans of one paragraph."""
     marks: list[tuple[int, int, str, str]] = []  # (offset, width, kind, role)
     for m in _MARKS.finditer(para):
@@ -337,7 +187,7 @@ def _find_spans(para: str) -> list[_Span]:
         role = _mark_role(para, i, width)
         if role:
             marks.append((i, width, kind, role))
-    spans: list[_Span] = []
+    spans: list[MarkedSpan] = []
     open_at: int | None = None
     open_width = 1
     open_kind = ""
@@ -350,769 +200,22 @@ def _find_spans(para: str) -> list[_Span]:
         if role == "close":
             later_double = any(k == "d" and r == "close" for _, _, k, r in marks[n + 1:])
             if kind == open_kind or kind == "d" or not later_double:
-                spans.append(_Span(open_at, inner, i, i + width))
+                spans.append(MarkedSpan(open_at, inner, i, i + width))
                 open_at = None
         elif kind == "d" and open_kind == "d":
             # A new opening double mark: the previous quote was never closed.
             end = min(_cut_unclosed(para, inner), i)
-            spans.append(_Span(open_at, inner, end, end, closed=False))
+            spans.append(MarkedSpan(open_at, inner, end, end, closed=False))
             open_at, open_width, open_kind = i, width, kind
     if open_at is not None and open_kind == "d":
         end = _cut_unclosed(para, open_at + open_width)
-        spans.append(_Span(open_at, open_at + open_width, end, end, closed=False))
+        spans.append(MarkedSpan(open_at, open_at + open_width, end, end, closed=False))
     return [s for s in spans if _clean(para[s.start:s.end])]
 
 
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return text.strip("\"'“”‘’„«» ").rstrip(",;: ").strip()
-
-
-# --- 2. attribution ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Subject:
-    kind: str  # "name" | "pronoun" | "role" | "possessed" ("Ryan's office")
-    phrase: str
-    at: int  # paragraph offset of the phrase
-
-
-def _words(text: str, base: int) -> list[tuple[str, int]]:
-    return [(m.group(), base + m.start()) for m in _WORD.finditer(text)]
-
-
-def _is_name_piece(word: str) -> bool:
-    return (word[:1].isupper() and any(c.isalpha() for c in word)) or is_title_word(word) \
-        or fold(word) in {"of", "de", "von", "van", "bin", "al"}
-
-
-def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
-    """The subject written just before a speech verb: a name, a title or a pronoun; for a
-    passive (``Sanders was asked by host Bill Maher``) the agent after "by"."""
-    passive = _PASSIVE.match(para, verb_at)
-    before = para[seg_start:verb_at].split()
-    if passive and before and fold(before[-1]) in _AUXILIARIES:
-        role = re.match(r"(?:[a-z]+\s+){1,2}(?=[A-Z])", para[passive.end():])  # "host Bill…"
-        return _subject_right(para, passive.end() + (role.end() if role else 0))
-    segment = _APPOSITIVE_NOISE.sub(lambda m: " " * len(m.group()), para[seg_start:verb_at])
-    words = _words(segment, seg_start)
-    while words and (fold(words[-1][0]) in _ADVERBS or (fold(words[-1][0]).endswith("ly")
-                                                         and words[-1][0].islower())):
-        words.pop()
-    if words and fold(words[-1][0]) == "and":
-        return None  # "Ms. Sherry smiled and said": the sentence subject speaks, not a word here
-    if words and words[-1][0] == "," and "," not in (w for w, _ in words[:-1]):
-        words.pop()  # "Cory James, 22, of Flint, Mich., said" once the asides are blanked
-    if len(words) >= 3 and words[-1][0] == ",":
-        # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
-        back = [w for w, _ in words[:-1]]
-        chunk = back[len(back) - back[::-1].index(","):] if "," in back else []
-        if (2 <= len(chunk) <= 4 and all(w[:1].isupper() for w in chunk)
-                and not any(is_title_word(w) for w in chunk)):
-            # A name set off after its role: "The leader of the Anti-Defamation League,
-            # Jonathan Greenblatt, warned".
-            at = words[len(back) - len(chunk)][1]
-            return _Subject("name", " ".join(chunk), at)
-        if "," in back[-4:]:
-            cut = len(back) - 1 - back[::-1].index(",")
-            words = words[:cut]
-        elif "," in back and _is_appositive(back[len(back) - back[::-1].index(","):]):
-            # An appositive: "Brian Fallon, a spokesman for the campaign, said".
-            words = words[:len(back) - 1 - back[::-1].index(",")]
-    if words and fold(words[-1][0]) == "who":
-        words = words[:-1]
-        if words and words[-1][0] == ",":
-            words = words[:-1]
-    if not words:
-        return None
-    last, at = words[-1]
-    for n in (2, 3):
-        # "Ryan's office said", "Mrs. Clinton's campaign said", "Sanders' campaign manager
-        # suggested": the owner's body or aide speaks.
-        if (len(words) >= n and (fold(last) in _POSSESSED or is_role_word(last))
-                and _POSSESSIVE_WORD.search(words[-n][0].replace("’", "'"))
-                and words[-n][0][:1].isupper()
-                and all(w.islower() for w, _ in words[-n + 1:])):
-            return _Subject("possessed", " ".join(w for w, _ in words[-n:]), words[-n][1])
-    if is_pronoun(last):
-        return _Subject("pronoun", last, at)
-    run: list[tuple[str, int]] = []
-    for word, pos in reversed(words):
-        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
-            break
-        run.insert(0, (word, pos))
-    while run and (fold(run[0][0]) in _OPENERS or fold(run[0][0]) in STOPWORDS):
-        run.pop(0)  # "As Politico reported", "But Sanders said"
-    if not run:
-        return None
-    phrase = " ".join(w for w, _ in run)
-    kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
-    return _Subject(kind, phrase, run[0][1])
-
-
-def _strip_dot(word: str) -> str:
-    """A word without its full stop, except an initial ("James B. Comey")."""
-    return word if _INITIAL.fullmatch(word) else word.rstrip(".")
-
-
-def _is_appositive(words: Sequence[str]) -> bool:
-    """Words set off by commas that describe a person: they open with an article or a
-    lower-case word ("a spokesman for…", "former chief of staff…", "the chairman…")."""
-    return (1 <= len(words) <= MAX_APPOSITIVE_WORDS and words[0][:1].islower()
-            and not any(w in {":", ";"} for w in words)
-            and not any(w in SPEECH_VERBS for w in words))
-
-
-def _subject_right(para: str, start: int) -> _Subject | None:
-    """Inverted attribution right after a verb: ``said Blinken`` / ``said the US Secretary…``."""
-    window = para[start:start + RIGHT_WINDOW].split("(")[0]  # "Sen. X (D-Conn.)"
-    words = _words(window, start)
-    run: list[tuple[str, int]] = []
-    for word, pos in words:
-        if not run and fold(word) in {"the", "his", "her", "their", "its"}:
-            continue  # "added his campaign manager Jeff Weaver": a determiner, no subject
-        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
-            break
-        run.append((_strip_dot(word), pos))
-        if (word.endswith(".") and len(word) > 3 and not word[:-1].isupper()
-                and not is_title_word(word)):
-            break
-    if not run or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
-        if not run and words and is_pronoun(words[0][0]) and fold(words[0][0]) not in {
-                "his", "her", "their", "its"}:
-            return _Subject("pronoun", words[0][0], words[0][1])
-        named = _named_after_role(words)
-        if named is not None:
-            return named
-        if not run:
-            return None
-    phrase = " ".join(w for w, _ in run)
-    kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
-    return _Subject(kind, phrase, run[0][1])
-
-
-def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
-    """``said [the bureau's director,] James B. Comey``: a lower-case role of at most
-    :data:`MAX_ROLE_WORDS` words (no verb, no sentence end), then a name of two or more
-    capitalised words."""
-    for n, (word, _) in enumerate(words[:MAX_ROLE_WORDS + 2]):
-        if (word in {":", ";"} or word in SPEECH_VERBS
-                or (word.endswith(".") and not _is_name_piece(word))):
-            return None
-        if n and word[:1].isupper() and not is_title_word(word):
-            run: list[tuple[str, int]] = []
-            for w, pos in words[n:]:
-                if w in {",", ":", ";"} or not w[:1].isupper() or len(run) >= MAX_SUBJECT_WORDS:
-                    break
-                run.append((_strip_dot(w), pos))
-                if w.endswith(".") and not _INITIAL.fullmatch(w):
-                    break  # "said election lawyer Joe Birkenstock. "It doesn't…""
-            if len(run) >= 2:
-                return _Subject("name", " ".join(w for w, _ in run), run[0][1])
-            return None
-    return None
-
-
-def _according_document(window: str) -> str | None:
-    """A document or poll credited for a quote, as written ("according to a Quinnipiac poll
-    conducted in February", "according to a court document filed by…"); an outlet is never
-    returned (outlets report, they are not speakers)."""
-    match = _ACCORDING_DOCUMENT.search(window)
-    if match is None:
-        return None
-    words = match.group(1).split()[:MAX_DESCRIPTION_WORDS + 1]
-    for n, word in enumerate(words):
-        if fold(word) in {"that", "which", "who", "and", "but", "by", "from", "filed",
-                          "obtained", "released", "conducted", "published", "posted"}:
-            words = words[:n]  # "a court document filed by…" → "a court document"
-            break
-    phrase = " ".join(words).rstrip(".")
-    if not any(fold(w) in _DOCUMENT_NOUNS or fold(w) in _SOURCE_NOUNS
-               or fold(w) in _POSSESSED for w in words) or is_outlet(
-            re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)):
-        return None
-    return phrase
-
-
-def _description(words: Sequence[str], openers: frozenset[str] = _DESCRIPTION_OPENERS) -> (
-        str | None):
-    """An unnamed source described as written ("one Trump confidant", "a senior aide"): an
-    opener from :data:`_DESCRIPTION_OPENERS`, then up to :data:`MAX_DESCRIPTION_WORDS` words
-    cut before a clause ("who", a verb) or punctuation, holding a source noun or a title; the
-    description is kept only when it ends on such a noun or a capitalised word."""
-    if not words or fold(words[0]) not in openers:
-        return None
-    kept = [words[0]]
-    for raw in words[1:MAX_DESCRIPTION_WORDS]:
-        word = _strip_dot(raw)
-        key = fold(word)
-        if (word in {",", ":", ";"} or _PUNCT.search(word.replace("-", "").replace("'", "")
-                                                     .replace("’", "").replace(".", ""))
-                or key in {"who", "which", "that", "said", "says", "told", "and", "but"}
-                or key in SPEECH_VERBS):
-            break
-        kept.append(word)
-        if word != raw:
-            break  # the sentence ends: "said a senior Cruz adviser."
-    nouns = [n for n, w in enumerate(kept) if fold(w) in _SOURCE_NOUNS or is_role_word(w)]
-    if not nouns:
-        return None
-    last = nouns[-1]
-    tail = kept[last + 1:]
-    if not (tail and fold(tail[0]) in {"for", "of", "at", "with", "from"} and len(tail) >= 2
-            and fold(tail[-1]) not in STOPWORDS):
-        # "one Republican involved in the planning" → "one Republican"; a tail of "for…"
-        # stays ("a spokesman for the campaign").
-        kept = kept[:last + 1]
-    return " ".join(kept) if len(kept) > 1 else None
-
-
-def _description_near(para: str, seg_start: int, v0: int, v1: int, after_quote: bool,
-                      openers: frozenset[str] = _DESCRIPTION_OPENERS) -> str | None:
-    """The unnamed source of a speech verb: written after it (``"…," said one aide``) when the
-    verb follows a quote, else ending right before it (``A senior aide said``)."""
-    if after_quote:
-        right = [w for w, _ in _words(para[v1:v1 + RIGHT_WINDOW], v1)]
-        found = _description(right, openers)
-        if found is not None:
-            return found
-    left = [w for w, _ in _words(para[seg_start:v0], seg_start)]
-    for n in range(len(left)):
-        if fold(left[n]) in openers and (n == 0 or left[n - 1] == ","):
-            # The description opens the subject: "One Republican involved in the planning
-            # said", "In a statement, a senior aide said" (not "He met a senior aide and said").
-            return _description(left[n:], openers)
-    return None
-
-
-def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
-    """A name set off by commas between a quote and its verb: ``"…," Jeb Bush, the former
-    Florida governor, said`` / ``"…," the assailant, John McGraw, told``: the first or second
-    comma-separated chunk when it is a capitalised name (a title before it allowed)."""
-    text = para[start:verb_at]
-    if not text.rstrip().endswith(",") or len(text.split()) > MAX_APPOSITIVE_WORDS:
-        return None
-    pos = start
-    for chunk in text.split(",")[:2]:
-        words = [w for w in chunk.split("(")[0].split() if w.strip("\"'“”‘’")]
-        while words and fold(words[0]) in _DETERMINERS:
-            words = words[1:]
-        if (1 <= len(words) <= MAX_SUBJECT_WORDS and words[0][:1].isupper()
-                and all(_is_name_piece(w) for w in words)
-                and any(w[:1].isupper() and not is_title_word(w) for w in words)):
-            return _Subject("name", " ".join(words), pos + chunk.index(words[0]))
-        pos += len(chunk) + 1
-    return None
-
-
-def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[str, int, int]]:
-    """Speech verbs in ``para[start:end]`` as (verb, start, end) paragraph offsets.
-
-    Lower case only ("United States" is no verb); an -s form after a determiner or before
-    "of" is a noun ("Western claims of…", "the calls"). ``strict`` also drops any form after
-    a determiner, a possessive or "of" ("the call", "Trump's claim", "secretary of state"):
-    such a noun still cues a quote ("his promise of “free college”") but has no subject.
-    """
-    out: list[tuple[str, int, int]] = []
-    for m in re.finditer(r"[A-Za-z]+", para[start:end]):
-        word = m.group()
-        v0, v1 = start + m.start(), start + m.end()
-        nxt = para[v1:].split()[:1] or [""]
-        particle = _PHRASAL_CUES.get(word)
-        if particle is not None and fold(nxt[0]).rstrip(",:;.") == particle:
-            out.append((word, v0, v1))  # "shot back", "put it", "went on"
-            continue
-        if word not in SPEECH_VERBS and not (word in _HEADLINE_VERBS and start + m.start() > 0):
-            continue
-        if word.startswith("continue") and not re.match(r"\s*[,:\"“'‘]", para[v1:]):
-            continue  # "Rubio will continue to be…" is no cue; "she continued, “…”" is
-        prev = para[:v0].split()[-1:] or [""]
-        before = fold(prev[0])
-        if word.endswith("s") and (before in _DETERMINERS or fold(nxt[0]) == "of"):
-            continue
-        if strict and (before in _DETERMINERS or before == "of"
-                       or _POSSESSIVE_WORD.search(before)):
-            continue
-        out.append((word, v0, v1))
-    return out
-
-
-class _Resolver:
-    """Turns a subject into a canonical speaker (pronouns need the article's text).
-
-    Keeps, per article, the text with its quoted passages blanked (names inside a quote are
-    never the antecedent of the pronoun after it) and its sentence spans; the cache lives and
-    dies with one :func:`extract_quotes` call.
-    """
-
-    def __init__(self, index: NameIndex) -> None:
-        self.index = index
-        self._sentences: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-
-    def name(self, phrase: str, loose: bool = False) -> str | None:
-        """The person or organisation a phrase names; ``loose`` also takes an entity of kind
-        "other" (a name in subject position of a speech verb is a speaker whatever its kind)
-        or a name the entity list missed (:func:`_bare_name`)."""
-        found = self.index.resolve(phrase)
-        words = phrase.split()
-        roles = [i for i, w in enumerate(words[:-1]) if _is_title_piece(_strip_dot(w))]
-        if found is None and roles and words[roles[-1] + 1][:1].isupper():
-            # "Speaker of the House Rep. Paul Ryan": the name after the last role word.
-            tail = " ".join(words[roles[-1] + 1:])
-            found = self.index.resolve(tail)
-            if found is not None or loose:
-                phrase = tail
-        if found is None and " of " in phrase:
-            # "Senator John McCain of Arizona", "Mr. Burman of the Tax Policy Center".
-            found = self.index.resolve(phrase.split(" of ")[0])
-            phrase = phrase.split(" of ")[0] if found is not None or loose else phrase
-        kinds = ("person", "org", "other") if loose else ("person", "org")
-        if found is not None and self.index.kind(found) in kinds:
-            if self.index.kind(found) == "other" and _implausible_speaker(found):
-                return None
-            return found
-        if not loose or found is not None:
-            return None
-        return _bare_name(phrase)
-
-    def _article(self, para: _Para) -> tuple[str, list[tuple[int, int]]]:
-        if para.article_id not in self._sentences:
-            masked = _QUOTED.sub(lambda m: " " * len(m.group()), para.article_text)
-            self._sentences[para.article_id] = (masked, [
-                (s, e) for s, e, _ in sentence_spans(masked)])
-        return self._sentences[para.article_id]
-
-    def _speakers(self, masked: str, start: int, end: int) -> list[str]:
-        """Named subjects of the speech verbs of one sentence (quotes blanked), in order."""
-        out: list[str] = []
-        for _, v0, v1 in _verbs(masked, start, end, strict=True):
-            head = masked[start:v0]
-            if _words(head, start) and not head.rstrip().endswith(","):
-                subj = _subject_left(masked, start, v0)
-            else:  # "said Katie Harbath" / "The approach is costly, said Katie Harbath"
-                subj = _subject_right(masked, v1)
-            if subj is not None and subj.kind == "name":
-                name = self.name(subj.phrase, loose=True)
-                if (name is not None and self.index.kind(name) != "org"
-                        and not is_outlet(name) and not _implausible_speaker(name)
-                        and name not in out):
-                    out.append(name)
-        return out
-
-    def pronoun(self, word: str, para: _Para, at: int) -> str | None:
-        """He/she → the most salient gender-compatible person of the nearest earlier sentence
-        that names one (see :meth:`_salient`)."""
-        key = fold(word).split("'")[0].split("’")[0]
-        if key not in {"he", "she"}:
-            return None
-        masked, sentences = self._article(para)
-        pos = para.offset + at
-        allowed = ("f", None) if key == "she" else ("m", None)
-        looked = 0
-        for start, end in reversed(sentences):
-            if start >= pos:
-                continue
-            opening = _words(masked[start:min(end, pos)], start)[:1]
-            if opening and re.split(r"['’]", fold(opening[0][0]))[0] == key:
-                # "She's a Sanders supporter but says most of her peers love the Clintons.
-                # “…,” she said.": the same pronoun opens that sentence, so its names are
-                # not the antecedent; look further back.
-                continue
-            ranked = self._salient(masked, start, min(end, pos), allowed)
-            if ranked is None:
-                continue
-            if ranked:
-                return ranked
-            looked += 1
-            if looked >= PRONOUN_SENTENCES:
-                break
-        return None
-
-    def _salient(self, masked: str, start: int, stop: int,
-                 allowed: tuple[str | None, ...]) -> str | None:
-        """The antecedent a sentence offers, or ``""`` when it names people of which none
-        fits, or ``None`` when it names nobody. Salience, most first: the named subject of a
-        speech verb (a speaker the entity list missed still counts), then a person the
-        sentence names outside a prepositional phrase ("in a Caesar's Palace ballroom",
-        "with Sean Hannity"), in order (the subject, not the last name: "Harvey, who backed
-        Cruz… he said"); a gender the story states beats an unknown one at equal salience."""
-        speakers = self._speakers(masked, start, stop)
-        people = [(at, n) for at, n in self.index.mentions(masked[start:stop])
-                  if self.index.kind(n) in ("person", None) and not _implausible_speaker(n)]
-        if not speakers and not people:
-            return None
-        ranked: list[tuple[int, int, int, str]] = []
-        for order, name in enumerate(speakers):
-            ranked.append((0, 0, order, name))
-        for order, (at, name) in enumerate(people):
-            before = masked[max(start, start + at - 40):start + at].split()
-            # Inside a prepositional phrase, or after an article ("the Boeing was…").
-            demoted = bool(before) and fold(before[-1]) in _PREPOSITIONS | {"the", "a", "an"}
-            if not demoted:
-                ranked.append((1, 0, order, name))
-        best: tuple[int, int, int, str] | None = None
-        for tier, _, order, name in ranked:
-            gender = self.index.gender(name)
-            if gender not in allowed:
-                continue
-            item = (tier, 0 if gender is not None else 1, order, name)
-            if best is None or item < best:
-                best = item
-        return best[3] if best is not None else ""
-
-    def subject(self, subject: _Subject | None, para: _Para) -> str | None:
-        if subject is None:
-            return None
-        if subject.kind == "possessed":
-            owner, noun = subject.phrase.split(" ", 1)
-            bare = re.sub(r"['’]s?$", "", owner)
-            named = self.name(bare, loose=True)
-            return f"{named}’s {noun}" if named is not None else None
-        if subject.kind == "pronoun":
-            return self.pronoun(subject.phrase, para, subject.at)
-        if fold(subject.phrase) in _NOT_SPEAKERS:
-            return None
-        if subject.kind == "name" and is_outlet(subject.phrase):
-            # The outlet is the grammatical subject of a speech verb ("CNN reported",
-            # "Breitbart responded:"); a credit ("according to Bloomberg") never gets here.
-            return re.sub(r"^[Tt]he\s+", "", subject.phrase.strip(" ,.:;"))
-        return self.name(subject.phrase, loose=subject.kind == "name")
-
-
-def _bare_name(phrase: str) -> str | None:
-    """A subject the story's entity list missed, as written, when it is shaped like a name:
-    one to :data:`MAX_BARE_NAME_WORDS` capitalised words after any title, none of them a
-    place, a demonym, a pronoun, an outlet or an all-caps headline word."""
-    words = [_strip_dot(w.strip(",:;")) for w in phrase.split()]
-    titles = [i for i, w in enumerate(words[:-1]) if _is_title_piece(w)]
-    if titles:
-        # "United Auto Workers Secretary-Treasurer Gary Casteel": the name after the title.
-        words = words[titles[-1] + 1:]
-    while words and (is_title_word(words[0]) or fold(words[0]) in _DETERMINERS
-                     or fold(words[0]) in _OPENERS or fold(words[0]) in STOPWORDS
-                     or _not_name_word(words[0], len(words))):
-        words = words[1:]  # "Appearing on CBS…", "Given Sanders…", "Hastily…"
-    if not 1 <= len(words) <= MAX_BARE_NAME_WORDS:
-        return None
-    if len(words) == 1 and (fold(words[0]) in _GROUP_NOUNS or fold(words[0]) in STOPWORDS
-                            or _NOT_SINGLE_NAME.match(words[0])):
-        return None
-    name = " ".join(words)
-    if _implausible_speaker(name):
-        return None
-    if is_outlet(name) or any(not w[:1].isupper() or is_title_word(w) or is_pronoun(w)
-                              or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
-                              or (w.isupper() and len(w) > 3) for w in words):
-        return None
-    return name
-
-
-def _implausible_speaker(name: str) -> bool:
-    """A capitalised run that names a date, a number, a street or a landmark, or that opens
-    with a common adjective: a speaker only by a misreading ("March", "Six", "Harnet Avenue",
-    "Andrean High School", "Given Sanders"; all seen as speakers in PolNeAR train)."""
-    words = [fold(w).strip(".,") for w in name.split()]
-    return bool(words) and (
-        any(w in _NOT_SPEAKER_WORDS for w in words) or words[-1] in _PLACE_HEADS
-        or words[0] in _COMMON_OPENERS)
-
-
-def _not_name_word(word: str, n_words: int) -> bool:
-    """A capitalised word opening a subject that is no name: a participle or an adverb before
-    the name ("Appearing on CBS, the…"), a contraction ("There's", "Don't")."""
-    base = re.sub(r"['’](?:s|t)$", "", word)
-    if base != word:
-        return fold(base) in STOPWORDS or base.endswith("n")
-    return n_words > 1 and bool(_NOT_NAME_WORD.match(word))
-
-
-def _is_title_piece(word: str) -> bool:
-    """A role word ending a title, whole or hyphenated ("Secretary-Treasurer", "co-chair")."""
-    return any(is_role_word(part) for part in word.split("-") if part)
-
-
-def _opening_subject(para: str, sent_start: int, end: int, res: _Resolver, p: _Para,
-                     loose: bool) -> str | None:
-    """The name-shaped run (or resolved pronoun) opening a sentence, before ``end``; ``loose``
-    accepts a name the entity list does not know."""
-    # Quoted words are never the subject (``"Savage," she said, meaning…``).
-    words = _words(_QUOTED.sub(lambda m: " " * len(m.group()), para[sent_start:end]),
-                   sent_start)
-    while len(words) > 1 and fold(words[0][0]) in _OPENERS and fold(
-            words[1][0]) in _CLAUSE_OPENERS:
-        words = words[1:]  # "Ever since she endorsed Mrs. Clinton, Ms. Warren…"
-    if words and fold(words[0][0]) in _CLAUSE_OPENERS and "," in (w for w, _ in words[:8]):
-        # "When asked whom she supported, Ms. Sherry smiled and said": the subject follows
-        # the opening clause.
-        words = words[[w for w, _ in words].index(",") + 1:]
-    while words and (fold(words[0][0]) in _OPENERS or words[0][0] in {",", ":", ";"}):
-        words = words[1:]
-    if not words:
-        return None
-    if is_pronoun(words[0][0]):
-        return res.pronoun(words[0][0], p, words[0][1])
-    run: list[str] = []
-    for word, _ in words:
-        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
-            break
-        run.append(word)
-    found = res.name(" ".join(run), loose=loose) if run else None
-    for n in range(len(run) - 1, 0, -1):
-        if found is not None:
-            break
-        # A title-case headline runs the subject into its verb: "Trump Addresses Munich
-        # Attack: ‘This Cannot Continue.’" → the longest known opening.
-        found = res.name(" ".join(run[:n]))
-    return found
-
-
-def _sentence_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
-                      p: _Para) -> str | None:
-    """The subject opening the sentence of a speech verb whose own left context names nobody:
-    ``Carson did not mention…, but told his supporters, "…"`` → Carson."""
-    return _opening_subject(para, sent_start, verb_at, res, p, loose=True)
-
-
-def _sentence_bounds(para: str, spans: Sequence[_Span]) -> list[int]:
-    """Sentence starts of a paragraph, none inside a quote, and none between a quote ending in
-    "?"/"!"/"." and the short attribution sentence that follows it (``“…?” Sanders replied.``)."""
-    starts = sorted({0, *(s for s, _, _ in sentence_spans(para)
-                          if not any(sp.outer_start < s < sp.outer_end for sp in spans))})
-    ends = {sp.outer_end for sp in spans}
-    kept: list[int] = []
-    for n, start in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else len(para)
-        if (start and para[:start].rstrip() and len(para[:start].rstrip()) in ends
-                and _is_attribution(para, start, stop, spans)):
-            continue
-        kept.append(start)
-    return kept
-
-
-def _is_attribution(para: str, start: int, stop: int, spans: Sequence[_Span]) -> bool:
-    """Whether ``para[start:stop]`` is a bare attribution sentence: no quote of its own, and a
-    speech verb preceded only by a name, a title or a pronoun (or by nothing)."""
-    if any(start <= sp.outer_start < stop for sp in spans):
-        return False
-    verbs = _verbs(para, start, stop, strict=True)
-    if not verbs:
-        return False
-    tail = [w for w, _ in _words(para[verbs[0][2]:stop], verbs[0][2]) if w != ","]
-    if len(tail) > MAX_ATTRIBUTION_TAIL or "that" in (fold(w) for w in tail[:3]):
-        return False  # a sentence of its own: "Josh Hendler… warned Saturday that the DNC…"
-    head = [w for w, _ in _words(para[start:verbs[0][1]], start) if w != ","]
-    return (len(head) <= MAX_SUBJECT_WORDS and all(
-        _is_name_piece(w) or is_pronoun(w) or fold(w) in _ADVERBS for w in head)) or (
-        _appositive_subject(para, start, verbs[0][1]) is not None)
-
-
-def _participle_subject(para: str, sent_start: int, verb_at: int, res: _Resolver,
-                        p: _Para) -> str | None:
-    """The subject of a participle cue: the subject of a finite speech verb earlier in the
-    sentence (``Mr. Manafort said, adding that…``); after a comma or a temporal preposition
-    the sentence subject (``X hedged…, saying "…"``, ``X drew boos upon saying``), skipping
-    names inside prepositional phrases; otherwise the nearest name (``criticism for
-    saying``)."""
-    masked = _QUOTED.sub(lambda m: " " * len(m.group()), para)
-    for verb, v0, _ in reversed(_verbs(masked, sent_start, verb_at, strict=True)):
-        if verb.endswith(("ed", "s")) or fold(verb) in _IRREGULAR_PAST:
-            found = res.subject(_subject_left(masked, sent_start, v0), p)
-            if found is not None:
-                return found
-            break
-    head = masked[sent_start:verb_at]
-    before = head.split()[-1:] or [""]
-    comma = para[sent_start:verb_at].rstrip().rstrip("\"”’'").rstrip().endswith(",")
-    mentions = res.index.mentions(head)
-    first_word = _words(head, sent_start)
-    if comma or fold(before[0]) in _TEMPORAL:
-        if first_word and is_pronoun(first_word[0][0]):
-            return res.pronoun(first_word[0][0], p, first_word[0][1])
-        free = [n for at, n in mentions
-                if fold((head[:at].split() or [""])[-1]) not in _PREPOSITIONS]
-        return free[0] if free else _sentence_subject(para, sent_start, verb_at, res, p)
-    return mentions[-1][1] if mentions else None
-
-
-def _attribute(p: _Para, spans: Sequence[_Span], res: _Resolver) -> list[tuple[str | None, bool]]:
-    """Cascade step 2: (speaker, explicit) per span; explicit = found by rules a–e."""
-    para = p.text
-    bounds = _sentence_bounds(para, spans)
-    claimed: set[int] = set()
-    found: list[str | None] = [None] * len(spans)
-    explicit = [False] * len(spans)
-
-    def sentence_of(pos: int) -> tuple[int, int]:
-        start = max(b for b in bounds if b <= pos)
-        later = [b for b in bounds if b > pos]
-        return start, (later[0] if later else len(para))
-
-    def same_sentence_speaker(k: int) -> str | None:
-        """The speaker of the previous quote when it opens the same sentence: ``Trump told
-        Newsmax that "…", adding, "…"`` — the participle shares the main verb's subject."""
-        if k == 0 or found[k - 1] is None:
-            return None
-        cue = re.search(r"(\S+)\s+[a-z]+ing\b[^\"“”]*$", para[:spans[k].outer_start])
-        if cue is not None and cue.group(1)[:1].isupper():
-            return None  # "Ryan saying he was “…” and Trump calling it a “…”"
-        return found[k - 1] if sentence_of(spans[k - 1].outer_start)[0] == sentence_of(
-            spans[k].outer_start)[0] else None
-
-    # a/b: adjacent patterns (they claim their verb so fallbacks skip it)
-    for k, span in enumerate(spans):
-        s_start, s_end = sentence_of(span.outer_start)
-        nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
-        after_end = min(nxt, max(s_end, span.outer_end))
-        after = _verbs(para, span.outer_end, after_end, strict=True)
-        cue_before = re.search(r"\b([A-Za-z]+)\s*[,:]?\s*$", para[s_start:span.outer_start])
-        if after and cue_before and cue_before.group(1) in SPEECH_VERBS and _words(
-                para[span.outer_end:after[0][1]], span.outer_end):
-            # ``what Mr. Hedge called ''…,'' the Marsh Landing Country Club, a private
-            # course…``: the verb just before the quote is its cue (rule b), not a verb far
-            # after it.
-            after = []
-        if after:
-            verb, v0, v1 = after[0]
-            gap = _words(para[span.outer_end:v0], span.outer_end)
-            # Commas and stray marks (the third apostrophe of ``them,'''``) are no words.
-            gap = [g for g in gap if any(c.isalnum() for c in g[0])]
-            if not gap and verb.endswith("ing"):
-                # ``"…," adding that Trump…``: a participle has no inverted subject; its
-                # subject is the sentence's (rules b/c).
-                subj = None
-            elif not gap:
-                subj = _subject_right(para, v1)
-            elif len(gap) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) or is_pronoun(w)
-                                                       or fold(w) in _ADVERBS for w, _ in gap):
-                subj = _subject_left(para, span.outer_end, v0)
-            else:
-                subj = None
-            if subj is None and gap:
-                subj = _appositive_subject(para, span.outer_end, v0)
-            if subj is None and gap and para[:v0].rstrip().endswith(","):
-                # ``"…," like the recent volatility of markets, said Richard Curtin``.
-                right = _subject_right(para, v1)
-                subj = right if right is not None and right.kind == "name" else None
-            desc = None if subj is not None else _description_near(
-                para, span.outer_end, v0, v1, not gap, _DESCRIPTION_OPENERS | {"the"})
-            if desc is not None:  # ``"…," said one Trump confidant`` / ``"…," an aide said``
-                claimed.add(v0)
-                found[k], explicit[k] = desc, True
-                continue
-            if subj is not None:
-                claimed.add(v0)
-                found[k] = res.subject(subj, p)
-                if found[k] is None and subj.kind != "pronoun":
-                    # A role the story does not tie to one name: the role as written
-                    # (``"…," the Republican presidential candidate told CBS``).
-                    found[k] = _description_near(para, span.outer_end, v0, v1, not gap,
-                                                 _DESCRIPTION_OPENERS | {"the"})
-                explicit[k] = found[k] is not None
-                continue
-        prev_end = spans[k - 1].outer_end if k else 0
-        before_start = max(s_start, prev_end)
-        before = para[before_start:span.outer_start]
-        adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+[^,:\"“”]{1,30}?)?"
-                        r"\s*[,:]?\s*$", before)
-        if adj and adj.group(1).lower() in SPEECH_VERBS:
-            v0 = before_start + adj.start(1)
-            claimed.add(v0)
-            if adj.group(1).lower().endswith("ing"):
-                found[k] = same_sentence_speaker(k) or \
-                    _participle_subject(para, s_start, v0, res, p)
-            else:
-                found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
-                    _description_near(para, before_start, v0, v0, after_quote=False) or \
-                    _sentence_subject(para, s_start, v0, res, p)
-            explicit[k] = found[k] is not None
-        elif before.rstrip().endswith(":"):
-            # b': a colon cue without a verb: ``Michael McDonald: "…"`` / ``More from Jones: "…"``.
-            colon = before_start + len(before.rstrip()) - 1
-            cue = _verbs(para, before_start, colon)
-            if cue:  # ``Schilling told WEEI: "…"``: the subject of the verb, not its object.
-                v0 = cue[-1][1]
-                found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
-                    _sentence_subject(para, s_start, v0, res, p)
-            else:
-                lead = _subject_left(para, before_start, colon)
-                if lead is not None and fold(
-                        (para[before_start:lead.at].split() or [""])[-1]) in _OBJECT_MARKERS:
-                    lead = None  # "delivered a blunt message to Trump:": not the speaker
-                found[k] = res.subject(lead, p) or \
-                    _sentence_subject(para, s_start, colon, res, p)
-            explicit[k] = found[k] is not None
-    # c/d/e: sentence-level fallbacks
-    for k, span in enumerate(spans):
-        if found[k] is not None:
-            continue
-        s_start, s_end = sentence_of(span.outer_start)
-        prev_end = spans[k - 1].outer_end if k else 0
-        before_start = max(s_start, prev_end)
-        candidates = [v for v in _verbs(para, before_start, span.outer_start)
-                      if v[1] not in claimed]
-        verbs = [v for v in _verbs(para, before_start, span.outer_start, strict=True)
-                 if v[1] not in claimed]
-        # Verbs first, nearest first; a speech noun ("Trump's claim that…") only after them.
-        tried = verbs[-MAX_FALLBACK_VERBS:][::-1] + [v for v in candidates[::-1] if v not in verbs]
-        for verb, v0, _ in tried[:MAX_FALLBACK_VERBS]:
-            if verb.endswith("ing"):
-                found[k] = same_sentence_speaker(k) or \
-                    _participle_subject(para, s_start, v0, res, p)
-            else:
-                found[k] = res.subject(_subject_left(para, s_start, v0), p) or \
-                    _sentence_subject(para, s_start, v0, res, p)
-            if found[k] is not None:
-                break
-        if found[k] is None:
-            nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
-            end = min(nxt, max(s_end, span.outer_end))
-            for _verb, v0, _ in _verbs(para, span.outer_end, end, strict=True):
-                if v0 not in claimed:
-                    found[k] = res.subject(_subject_left(para, span.outer_end, v0), p)
-                    break
-        if found[k] is None:
-            window = para[s_start:max(s_end, span.outer_end)]
-            match = _ACCORDING.search(window)
-            if match:
-                found[k] = res.name(match.group(1))
-            if found[k] is None:
-                found[k] = _according_document(window)
-        head = para[s_start:span.outer_start]
-        if found[k] is None and ":" in head:
-            # A headline cue: ``Trump: Cruz Has ‘To Come a Long Way’ On Ethanol``.
-            colon = s_start + head.index(":")
-            lead = _subject_left(para, s_start, colon)
-            found[k] = res.name(lead.phrase) if lead is not None and lead.kind == "name" else None
-        prev_end = spans[k - 1].outer_end if k else 0
-        if found[k] is None and s_start > prev_end and not _words(head, s_start):
-            # The sentence before is a bare attribution: ``Dianne Bystrom agreed. "…"``.
-            p_start = max(b for b in bounds if b < s_start)
-            p_start = max(p_start, prev_end)
-            cue = _verbs(para, p_start, s_start, strict=True)
-            if cue and not cue[-1][0].endswith("ing") and _is_attribution(
-                    para, p_start, s_start, spans):
-                found[k] = res.subject(_subject_left(para, p_start, cue[-1][1]), p)
-        explicit[k] = found[k] is not None
-    # f: continuation inside the paragraph
-    for k in range(1, len(spans)):
-        if found[k] is None and found[k - 1] is not None:
-            found[k] = found[k - 1]
-    # h: a quote inside a narrative sentence without a speech verb takes the sentence subject
-    # ("Sen. Susan Collins joined the group, hammering his “unsuitability for office.”").
-    for k, span in enumerate(spans):
-        if found[k] is None:
-            s_start, _ = sentence_of(span.outer_start)
-            if _words(para[s_start:span.outer_start], s_start):
-                found[k] = _narrative_subject(para, s_start, span.outer_start, res, p)
-    return list(zip(found, explicit, strict=True))
-
-
-def _narrative_subject(para: str, sent_start: int, quote_at: int, res: _Resolver,
-                       p: _Para) -> str | None:
-    """Rule h: the person or organisation the entity list knows opening a sentence (a pronoun
-    resolved as for "he said"); an unknown name-shaped run is not enough without a verb."""
-    return _opening_subject(para, sent_start, quote_at, res, p, loose=False)
 
 
 # --- 3/4. per-article quotes and unmarked rewrites --------------------------------------------
@@ -1137,8 +240,8 @@ class QuoteSpan:
     paragraph: int
 
 
-def _article_paras(article: Article, a_pos: int) -> list[_Para]:
-    out: list[_Para] = []
+def _article_paras(article: Article, a_pos: int) -> list[Paragraph]:
+    out: list[Paragraph] = []
     cursor = 0
     for p_pos, line in enumerate(article.text.splitlines(keepends=True)):
         offset = cursor
@@ -1146,14 +249,14 @@ def _article_paras(article: Article, a_pos: int) -> list[_Para]:
         stripped = line.strip()
         if stripped:
             lead = len(line) - len(line.lstrip())
-            out.append(_Para(article.id, (a_pos, p_pos), stripped, offset + lead, article.text))
+            out.append(Paragraph(article.id, (a_pos, p_pos), stripped, offset + lead, article.text))
     return out
 
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    para: _Para
-    span: _Span
+    para: Paragraph
+    span: MarkedSpan
     speaker: str | None
     explicit: bool
 
@@ -1174,28 +277,8 @@ def _join(parts: Sequence[_Found]) -> QuoteSpan:
                      first.para.index[1])
 
 
-def _intro_speaker(p: _Para, res: _Resolver) -> str | None:
-    """The speaker announced by a paragraph ending in a colon (``Breitbart News responded:``,
-    ``Stated Stone:``, ``Michael McDonald:``) for the quote opening the next paragraph."""
-    text = p.text.rstrip()
-    sentences = list(sentence_spans(text))
-    if not sentences:
-        return None
-    start, end, _ = sentences[-1]
-    verbs = _verbs(text, start, end)
-    if verbs:
-        _, v0, v1 = verbs[-1]
-        if not _words(text[start:v0], start):
-            return res.subject(_subject_right(text, v1), p)
-        return res.subject(_subject_left(text, start, v0), p) or \
-            _sentence_subject(text, start, v0, res, p)
-    colon = end - 1
-    return res.subject(_subject_left(text, start, colon), p) or \
-        _sentence_subject(text, start, colon, res, p)
-
-
-def _signed_quotes(found: Sequence[_Found], paras: Sequence[_Para],
-                   res: _Resolver) -> list[_Found]:
+def _signed_quotes(found: Sequence[_Found], paras: Sequence[Paragraph],
+                   res: SpeakerResolver) -> list[_Found]:
     """A quote paragraph signed by the next one, fact-check style: ``"I went to Wall Street
     before the crash." ¶ - Clinton.``"""
     following = {p.index: paras[i + 1] for i, p in enumerate(paras[:-1])}
@@ -1219,8 +302,8 @@ def _kept(f: _Found) -> bool:
     return word_count(_clean(f.para.text[f.span.start:f.span.end])) >= MIN_QUOTE_WORDS
 
 
-def _across_paragraphs(found: Sequence[_Found], paras: Sequence[_Para],
-                       res: _Resolver) -> list[_Found]:
+def _across_paragraphs(found: Sequence[_Found], paras: Sequence[Paragraph],
+                       res: SpeakerResolver) -> list[_Found]:
     """Rule g: a paragraph opening with an unattributed quote takes its speaker from a previous
     paragraph that ends in a colon, else from the last quote of the previous paragraph (a
     speaker's quotes often run over several paragraphs with one attribution)."""
@@ -1233,7 +316,7 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[_Para],
             if out and out[-1].para.index == f.para.index:
                 f = _Found(f.para, f.span, out[-1].speaker, False)
             elif prev.text.rstrip().endswith(":"):
-                speaker = _intro_speaker(prev, res)
+                speaker = intro_speaker(prev, res)
                 f = _Found(f.para, f.span, speaker, speaker is not None)
             elif out and out[-1].para.index == prev.index and out[-1].speaker and (
                     out[-1].explicit or _kept(out[-1])):
@@ -1242,15 +325,15 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[_Para],
     return out
 
 
-def _scan(paras: Sequence[_Para], res: _Resolver) -> tuple[list[QuoteSpan], dict[
-        tuple[int, int], list[_Span]]]:
+def _scan(paras: Sequence[Paragraph], res: SpeakerResolver) -> tuple[list[QuoteSpan], dict[
+        tuple[int, int], list[MarkedSpan]]]:
     """Cascade steps 1–3 over one article's paragraphs: kept quotes and every span seen."""
-    spans_of: dict[tuple[int, int], list[_Span]] = {}
+    spans_of: dict[tuple[int, int], list[MarkedSpan]] = {}
     found: list[_Found] = []
     for p in paras:
         spans = _find_spans(p.text)
         spans_of[p.index] = spans
-        for span, (speaker, explicit) in zip(spans, _attribute(p, spans, res), strict=True):
+        for span, (speaker, explicit) in zip(spans, attribute_spans(p, spans, res), strict=True):
             found.append(_Found(p, span, speaker, explicit))
     found = _signed_quotes(found, paras, res)
     found = _across_paragraphs(found, paras, res)
@@ -1271,7 +354,7 @@ def find_quote_spans(article: Article, index: NameIndex) -> list[QuoteSpan]:
     ``index`` resolves speakers (build it with :func:`build_name_index` over the article's
     story); :func:`extract_quotes` is built on the same code path.
     """
-    quotes, _ = _scan(_article_paras(article, 0), _Resolver(index))
+    quotes, _ = _scan(_article_paras(article, 0), SpeakerResolver(index))
     return quotes
 
 
@@ -1289,8 +372,9 @@ def _snap(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _unmarked_quotes(paras: Sequence[_Para], quotes: Sequence[_Raw],
-                     spans_of: dict[tuple[int, int], list[_Span]], res: _Resolver) -> list[_Raw]:
+def _unmarked_quotes(paras: Sequence[Paragraph], quotes: Sequence[_Raw],
+                     spans_of: dict[tuple[int, int], list[MarkedSpan]],
+                     res: SpeakerResolver) -> list[_Raw]:
     """Cascade step 4: quotes whose marks a rewrite dropped, found by alignment."""
     out: list[_Raw] = []
     marks = str.maketrans("“”‘’", "\"\"''")
@@ -1314,9 +398,9 @@ def _unmarked_quotes(paras: Sequence[_Para], quotes: Sequence[_Raw],
             start, end = _snap(p.text, align.dest_start, align.dest_end)
             if any(s.outer_start < end and start < s.outer_end for s in taken):
                 continue
-            span = _Span(start, start, end, end)
+            span = MarkedSpan(start, start, end, end)
             taken.append(span)
-            speaker, _ = _attribute(p, [span], res)[0]
+            speaker, _ = attribute_spans(p, [span], res)[0]
             text = _clean(p.text[start:end])
             out.append(_Raw(p.article_id, text, speaker or q.speaker, (*p.index, start), False))
     return out
@@ -1403,9 +487,9 @@ def extract_quotes(ctx: StoryContext, entities: Sequence[Entity] | None = None) 
     independent support, then by first appearance.
     """
     index = build_name_index(ctx, entities)
-    res = _Resolver(index)
-    paras: list[_Para] = []
-    spans_of: dict[tuple[int, int], list[_Span]] = {}
+    res = SpeakerResolver(index)
+    paras: list[Paragraph] = []
+    spans_of: dict[tuple[int, int], list[MarkedSpan]] = {}
     quotes: list[_Raw] = []
     for a_pos, article in enumerate(ctx.articles):
         article_paras = _article_paras(article, a_pos)
