@@ -9,7 +9,7 @@ from __future__ import annotations
 from storyline.config import Settings
 from storyline.model import Story, StoryArticle, StoryContext, iso
 from storyline.synth.dates import DateMemo
-from storyline.synth.entities import extract_entities
+from storyline.synth.entities import build_name_index, collect_mentions, extract_entities
 from storyline.synth.facts import conflicts, extract_facts
 from storyline.synth.quotes import extract_quotes
 from storyline.synth.summary import SentenceCache, headline, summarize
@@ -40,7 +40,10 @@ def synthesize(ctx: StoryContext, settings: Settings | None = None) -> Story:
     # expressions (facts and timeline) and the articles' cleaned sentences (summary, headline).
     resolved: DateMemo = {}
     sentences = SentenceCache()
-    entities = extract_entities(ctx)
+    # The entity list and the quote ledger's name index read the same mentions: collect once.
+    mentions = collect_mentions(ctx)
+    entities = extract_entities(ctx, mentions)
+    names = build_name_index(ctx, entities, mentions)
     facts = extract_facts(ctx, resolved)
     return Story(
         story_id=ctx.story_id,
@@ -50,7 +53,7 @@ def synthesize(ctx: StoryContext, settings: Settings | None = None) -> Story:
         independent_sources=len(ctx.originals()),
         articles=story_articles(ctx),
         summary=summarize(ctx, words=settings.summary_words, cache=sentences),
-        quotes=extract_quotes(ctx, entities),
+        quotes=extract_quotes(ctx, entities, names),
         facts=facts,
         entities=entities,
         timeline=build_timeline(ctx, resolved),

@@ -39,8 +39,8 @@ from rapidfuzz import fuzz
 from storyline.model import Entity, EntityKind, StoryContext
 from storyline.text import STOPWORDS, fold, paragraphs, split_sentences, wordset
 
-__all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "extract_entities", "is_outlet",
-           "is_pronoun", "is_role_word", "is_title_word"]
+__all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "collect_mentions", "extract_entities",
+           "is_outlet", "is_pronoun", "is_role_word", "is_title_word"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # Calibrated on the Geneva seeds and spot-checked on PolNeAR train names: "Zelenskiy"/"Zelensky"
@@ -655,12 +655,21 @@ def _entities_from_mentions(ctx: StoryContext, mentions: Sequence[_Mention]) -> 
     return tuple(entities)
 
 
-def extract_entities(ctx: StoryContext) -> tuple[Entity, ...]:
+def collect_mentions(ctx: StoryContext) -> Sequence[_Mention]:
+    """Every capitalised-run mention of the story's articles, with its kind evidence: the
+    expensive step both :func:`extract_entities` and :func:`build_name_index` start from
+    (compute it once per story and pass it to both)."""
+    return _collect(ctx)
+
+
+def extract_entities(ctx: StoryContext,
+                     mentions: Sequence[_Mention] | None = None) -> tuple[Entity, ...]:
     """People, places and organisations of a story, aliases merged.
 
     Ordered by number of articles mentioning the entity, then by number of mentions.
+    ``mentions`` is :func:`collect_mentions` of the same story when already computed.
     """
-    return _entities_from_mentions(ctx, _collect(ctx))
+    return _entities_from_mentions(ctx, mentions if mentions is not None else _collect(ctx))
 
 
 # --- name index for the quote ledger -------------------------------------------------------------
@@ -752,13 +761,15 @@ def _gender(name: str, roles: Iterable[str]) -> str | None:
     return None
 
 
-def build_name_index(ctx: StoryContext, entities: Sequence[Entity] | None = None) -> NameIndex:
+def build_name_index(ctx: StoryContext, entities: Sequence[Entity] | None = None,
+                     mentions: Sequence[_Mention] | None = None) -> NameIndex:
     """A :class:`NameIndex` over the story's people and organisations.
 
-    Pass the entities when they are already extracted; the story text is still read for titles
-    ("Secretary of State") and gender cues ("spokeswoman", first names).
+    Pass the entities when they are already extracted; the story's mentions
+    (:func:`collect_mentions`) give titles ("Secretary of State") and gender cues
+    ("spokeswoman", first names) and are collected here unless passed.
     """
-    mentions = _collect(ctx)
+    mentions = mentions if mentions is not None else _collect(ctx)
     ents = tuple(entities) if entities is not None else _entities_from_mentions(ctx, mentions)
     aliases: dict[str, str] = {}
     kinds: dict[str, EntityKind] = {}

@@ -477,16 +477,17 @@ def _ledger_entry(group: Sequence[_Raw], ctx: StoryContext) -> Quote:
                  variants=variants)
 
 
-def extract_quotes(ctx: StoryContext, entities: Sequence[Entity] | None = None) -> tuple[
-        Quote, ...]:
+def extract_quotes(ctx: StoryContext, entities: Sequence[Entity] | None = None,
+                   index: NameIndex | None = None) -> tuple[Quote, ...]:
     """The story's quote ledger.
 
     Each :class:`Quote` carries the canonical wording, its speaker (a name from the entity list,
     or ``None`` when unknown) and ``article_ids`` = every article carrying *any* wording of it;
     ``variants`` lists the other wordings with the articles carrying each. Ordered by
-    independent support, then by first appearance.
+    independent support, then by first appearance. ``index`` is the story's
+    :func:`~storyline.synth.entities.build_name_index` when already built.
     """
-    index = build_name_index(ctx, entities)
+    index = index if index is not None else build_name_index(ctx, entities)
     res = SpeakerResolver(index)
     paras: list[Paragraph] = []
     spans_of: dict[tuple[int, int], list[MarkedSpan]] = {}
