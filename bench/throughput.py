@@ -15,8 +15,9 @@ temporary folder, timed one by one:
 - ``read`` — :func:`storyline.read.read_inputs`; ``clean`` — :func:`storyline.clean.clean_articles`;
 - ``link`` and ``cluster`` — :meth:`Pipeline.group` (split by its progress callback);
 - ``synth`` — :meth:`Pipeline.synthesize`, with the time spent in the quote ledger
-  (``synth/quotes.py``) and the entity extractor (``synth/entities.py``) reported on their own
-  (measured by wrapping the two functions that ``storyline.synth.synthesize`` calls);
+  (``synth/quotes.py`` with its name index) and the entity extractor (``synth/entities.py``
+  with the mention collection both start from) reported on their own (measured by wrapping
+  the functions that ``storyline.synth.synthesize`` calls);
 - ``store`` — :meth:`Store.write_batch`.
 
 Anchor (measured in the same run, in its own child process per size): reading the corpus and
@@ -93,8 +94,12 @@ def run_pipeline(path: str) -> dict[str, Any]:
     from storyline.store import open_store
 
     parts: dict[str, float] = {}
+    # The quote ledger's share includes its name index; the entities' share the mention
+    # collection that both start from (synthesize calls the four separately).
     synth.extract_quotes = _timed(parts, "quotes", synth.extract_quotes)
+    synth.build_name_index = _timed(parts, "quotes", synth.build_name_index)
     synth.extract_entities = _timed(parts, "entities", synth.extract_entities)
+    synth.collect_mentions = _timed(parts, "entities", synth.collect_mentions)
     seconds: dict[str, float] = {}
     marks: dict[str, float] = {}
 
