@@ -436,6 +436,28 @@ def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
     return None
 
 
+def _previous_token(text: str, end: int) -> str:
+    """``text[:end].split()[-1]`` (or ""), reading only as far back as needed."""
+    width = 64
+    while True:
+        start = max(0, end - width)
+        tokens = text[start:end].split()
+        if start == 0 or len(tokens) > 1 or (tokens and text[start].isspace()):
+            return tokens[-1] if tokens else ""
+        width *= 4
+
+
+def _next_token(text: str, start: int) -> str:
+    """``text[start:].split()[0]`` (or ""), reading only as far as needed."""
+    width = 64
+    while True:
+        end = min(len(text), start + width)
+        tokens = text[start:end].split()
+        if end == len(text) or len(tokens) > 1 or (tokens and text[end - 1].isspace()):
+            return tokens[0] if tokens else ""
+        width *= 4
+
+
 def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[str, int, int]]:
     """Speech verbs in ``para[start:end]`` as (verb, start, end) paragraph offsets.
 
@@ -448,7 +470,7 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
     for m in re.finditer(r"[A-Za-z]+", para[start:end]):
         word = m.group()
         v0, v1 = start + m.start(), start + m.end()
-        nxt = para[v1:].split()[:1] or [""]
+        nxt = [_next_token(para, v1)]
         particle = _PHRASAL_CUES.get(word)
         if particle is not None and fold(nxt[0]).rstrip(",:;.") == particle:
             out.append((word, v0, v1))  # "shot back", "put it", "went on"
@@ -457,8 +479,7 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
             continue
         if word.startswith("continue") and not re.match(r"\s*[,:\"“'‘]", para[v1:]):
             continue  # "Rubio will continue to be…" is no cue; "she continued, “…”" is
-        prev = para[:v0].split()[-1:] or [""]
-        before = fold(prev[0])
+        before = fold(_previous_token(para, v0))
         if word.endswith("s") and (before in _DETERMINERS or fold(nxt[0]) == "of"):
             continue
         if strict and (before in _DETERMINERS or before == "of"

@@ -372,6 +372,21 @@ def _snap(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _enough_words(words: set[str], text: str, need: float) -> bool:
+    """Whether at least ``need`` of ``words`` occur in ``text`` (as substrings); stops as soon
+    as the answer is known."""
+    found, left = 0, len(words)
+    for word in words:
+        if word in text:
+            found += 1
+            if found >= need:
+                return True
+        left -= 1
+        if found + left < need:
+            return False
+    return found >= need
+
+
 def _unmarked_quotes(paras: Sequence[Paragraph], quotes: Sequence[_Raw],
                      spans_of: dict[tuple[int, int], list[MarkedSpan]],
                      res: SpeakerResolver) -> list[_Raw]:
@@ -390,7 +405,7 @@ def _unmarked_quotes(paras: Sequence[Paragraph], quotes: Sequence[_Raw],
             if len(needle) > len(lowered):
                 continue
             # Cheap necessary-in-practice test before the costly alignment (see the constant).
-            if words and sum(w in lowered for w in words) < UNMARKED_MIN_WORD_SHARE * len(words):
+            if words and not _enough_words(words, lowered, UNMARKED_MIN_WORD_SHARE * len(words)):
                 continue
             align = fuzz.partial_ratio_alignment(needle, lowered)
             if align is None or align.score < UNMARKED_MIN_SCORE:
@@ -413,10 +428,17 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
-def _same_quote(a: _Raw, b: _Raw) -> bool:
+def _same_quote(a: _Raw, b: _Raw, norms: dict[str, str]) -> bool:
+    """``norms`` memoises :func:`_norm` by text for one grouping (each quote is compared with
+    many others)."""
     if not _compatible(a.speaker, b.speaker):
         return False
-    na, nb = _norm(a.text), _norm(b.text)
+    na = norms.get(a.text)
+    if na is None:
+        na = norms[a.text] = _norm(a.text)
+    nb = norms.get(b.text)
+    if nb is None:
+        nb = norms[b.text] = _norm(b.text)
     if na == nb:
         return True
     if a.fragment != b.fragment:
@@ -428,10 +450,11 @@ def _same_quote(a: _Raw, b: _Raw) -> bool:
 
 def _group(quotes: Sequence[_Raw]) -> list[list[_Raw]]:
     groups: list[list[_Raw]] = []
+    norms: dict[str, str] = {}
     # Longest first so fragments join the quote that contains them.
     for q in sorted(quotes, key=lambda q: (-len(q.text), q.order)):
         for group in groups:
-            if any(_same_quote(q, member) for member in group) and _compatible(
+            if any(_same_quote(q, member, norms) for member in group) and _compatible(
                 q.speaker, _speaker(group, None)
             ):
                 group.append(q)
