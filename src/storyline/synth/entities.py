@@ -296,6 +296,12 @@ def is_role_word(word: str) -> bool:
     return fold(word).rstrip(".") in _ROLE_CORES
 
 
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
+_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
+# Function words that never open a name ("The", "Of").
+_NOT_NAME_START = STOPWORDS | _NAME_CONNECTORS
+
+
 def _is_cap(word: str) -> bool:
     return bool(word) and word[0].isupper() and any(c.isalpha() for c in word)
 
@@ -306,9 +312,7 @@ def _strip_token(raw: str) -> tuple[str, bool, bool]:
     word = raw.lstrip(_LEAD_PUNCT)
     core = word.rstrip(_TRAIL_PUNCT)
     breaks = core != word
-    if core.endswith(".") and not ACRONYM.fullmatch(core) and not re.fullmatch(
-        r"(?:[A-Za-z]\.)+[A-Za-z]?", core
-    ):
+    if core.endswith(".") and not ACRONYM.fullmatch(core) and not _INITIALS.fullmatch(core):
         # A full stop ends a name unless it belongs to an abbreviation ("U.S.", "Gen.").
         if fold(core.rstrip(".")) not in _ROLE_CORES:
             breaks = True
@@ -336,11 +340,10 @@ def _sentence_tokens(sentence: str) -> list[_Token]:
 
 
 def _is_name_word(word: str) -> bool:
-    low = fold(word)
-    if not _is_cap(word) or low in _TIME_WORDS:
+    if not _is_cap(word) or fold(word) in _TIME_WORDS:
         return False
     # Contractions ("I've", "We're", "Don't") are not names; O'Brien and D'Souza are.
-    return not re.search(r"['’](?:ve|re|ll|d|m|t)$", word, re.IGNORECASE)
+    return not _CONTRACTION.search(word)
 
 
 def _capitalised_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
@@ -364,7 +367,7 @@ def _capitalised_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
             else:
                 break
         # Leading function words ("The", "On", "While", "After") are not part of a name.
-        while i < j and (fold(tokens[i].text) in STOPWORDS | _NAME_CONNECTORS or (
+        while i < j and (fold(tokens[i].text) in _NOT_NAME_START or (
                 tokens[i].initial and fold(tokens[i].text) in _LEAD_WORDS)):
             i += 1
         if i < j:
