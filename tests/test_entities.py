@@ -98,3 +98,17 @@ def test_name_index_resolves_surnames_variants_and_titles(ctx: StoryContext) -> 
     assert index.resolve("He") is None
     assert index.resolve("Bloomberg") is None
     assert index.gender("Maria Zakharova") == "f"
+
+
+def test_sentence_openers_new_and_party_members() -> None:
+    text = ("Trump flew to New York on Monday. New Jersey Gov. Chris Christie met him there.\n"
+            "Jared Sexton studies rallies. See Sexton’s full timeline below; we see why.\n"
+            "Weak Rubio ads ran as voters called Marco Rubio weak.\n"
+            "A New Hampshire Republican said little. A South Carolina Democrat agreed.")
+    ents = extract_entities(StoryContext("t", (Article(id="a", text=text),)))
+    names = {e.name: e.kind for e in ents}
+    assert names.get("New York") == "place"
+    assert "York" not in names
+    assert "See Sexton" not in names and names.get("Jared Sexton") == "person"
+    assert "Weak Rubio" not in names and names.get("Marco Rubio") == "person"
+    assert not any(n.endswith(("Republican", "Democrat")) for n in names)

@@ -370,3 +370,18 @@ def test_names_after_roles_campaigns_and_children_speak() -> None:
     assert by_text["the speech will be delivered on Monday."] == "the Trump campaign"
     assert by_text["That is Hillary’s husband over there."] == "Another child"
     assert by_text["Senate Republicans are unmoved."] == "Dana Milbank"
+
+
+def test_definite_roles_outlets_and_party_descriptions() -> None:
+    text = ("Paul Ryan met reporters. In an interview Thursday, the Wisconsin Republican "
+            "criticized the plan and said allies were “still in the game.”\n"
+            "The New York Times confirmed it, reporting: “The deal is off.”\n"
+            "“Trump will win here,” said a New Hampshire Democrat. Jon Smith of Nevada "
+            "disagreed.\n"
+            "“We are proud of our members,” Thomas Hanify, the president of the Indiana "
+            "state firefighters union, said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["still in the game."] == "the Wisconsin Republican"
+    assert by_text["The deal is off."] == "New York Times"
+    assert by_text["Trump will win here"] == "a New Hampshire Democrat"
+    assert by_text["We are proud of our members"] == "Thomas Hanify"

@@ -22,6 +22,7 @@ from storyline.synth.entities import (
     SPEECH_VERBS,
     NameIndex,
     is_outlet,
+    is_party_noun,
     is_pronoun,
     is_role_word,
     is_title_word,
@@ -93,6 +94,9 @@ _HEADLINE_VERBS = frozenset(["Says", "Said", "Tells", "Told", "Warns", "Slams", 
 _DESCRIPTION_OPENERS = wordset("""
 a an one another two three four several some many most
 """)
+# The openers of a role that names nobody the story can tie it to ("the Wisconsin Republican
+# criticized…", "The Vermont senator emailed supporters saying: “…”"): a last resort.
+_THE_DESCRIPTION_OPENERS = _DESCRIPTION_OPENERS | {"the"}
 # Nouns that make such a description a speaker: who people are when they are not named
 # (is_role_word's titles count too: "a spokesman", "an adviser").
 _SOURCE_NOUNS = wordset("""
@@ -140,6 +144,11 @@ _POSSESSED = wordset("""
 office campaign team staff camp spokesman spokeswoman spokesperson lawyer lawyers attorney
 attorneys administration government ministry aides allies representatives
 """)
+# What may come before "state" when it is a verb ("they state", "to state"); elsewhere it is
+# the noun ("the Indiana state firefighters union", "Washington state").
+_BASE_VERB_SUBJECTS = wordset("""
+i you we they to will would can could should must may might also and not
+""")
 # A passive speech verb and its agent: "was asked by host Bill Maher".
 _PASSIVE = re.compile(r"[A-Za-z]+\s+by\s+")
 _AUXILIARIES = wordset("was were is are been being")
@@ -177,6 +186,8 @@ _NOT_SINGLE_NAME = re.compile(r"^[A-Z][a-z]{3,}(?:ed|ing|ly|ions|ness|ment|ments
 _APPOSITIVE_NOISE = re.compile(r"\s*\([^()]{1,40}\)|,\s*\d{1,3}\s*(?=,)|,\s*of\s+[A-Z][\w.'’-]*"
                                r"(?:\s+[A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.]*)?(?=,\s*$)")
 _WORD = re.compile(r"[\w.'’-]+|[,:;]")
+# Stop words that never open a name ("new" does: "New York Times", "New Hampshire").
+_NOT_NAME_OPENERS = STOPWORDS - {"new"}
 _PUNCT = re.compile(r"[^\w\s]")
 
 
@@ -272,7 +283,7 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.insert(0, (word, pos))
-    while run and (fold(run[0][0]) in _OPENERS or fold(run[0][0]) in STOPWORDS):
+    while run and (fold(run[0][0]) in _OPENERS or fold(run[0][0]) in _NOT_NAME_OPENERS):
         run.pop(0)  # "As Politico reported", "But Sanders said"
     if not run:
         return None
@@ -409,10 +420,36 @@ def _description_near(para: str, seg_start: int, v0: int, v1: int, after_quote: 
             return found
     left = [w for w, _ in _words(para[seg_start:v0], seg_start)]
     for n in range(len(left)):
+        if n >= 2 and left[n - 1] == "," and left[n - 2][:1].isupper() and fold(
+                left[n - 2].rstrip(".")) not in _NOT_SPEAKER_WORDS:
+            chunk = left[:n - 1]
+            chunk = chunk[len(chunk) - chunk[::-1].index(","):] if "," in chunk else chunk
+            if chunk and fold(chunk[0]) not in _CLAUSE_OPENERS:
+                # An appositive after a name ("Jay DiPietro, the club's president,"), not a
+                # subject after an opening phrase ("In an interview with Joe Scarborough, the
+                # Democratic presidential candidate stated").
+                continue
         if fold(left[n]) in openers and (n == 0 or left[n - 1] == ","):
             # The description opens the subject: "One Republican involved in the planning
             # said", "In a statement, a senior aide said" (not "He met a senior aide and said").
             return _description(left[n:], openers)
+    return None
+
+
+def _role_subject(para: str, seg_start: int, verb_at: int) -> str | None:
+    """A definite role right before its speech verb, as written, when nothing named the
+    speaker: ``the Wisconsin Republican criticized…``, ``The Vermont senator emailed
+    supporters saying:`` (last resort: the role must end where the verb's adverbs begin)."""
+    left = [w for w, _ in _words(para[seg_start:verb_at], seg_start)]
+    while left and (fold(left[-1]) in _ADVERBS or (left[-1].islower()
+                                                    and fold(left[-1]).endswith("ly"))):
+        left.pop()
+    for n in range(len(left) - 1, -1, -1):
+        if left[n] in {",", ":", ";"}:
+            return None
+        if fold(left[n]) == "the" and len(left) - n <= MAX_DESCRIPTION_WORDS:
+            found = _description(left[n:], _THE_DESCRIPTION_OPENERS)
+            return found if found is not None and len(found.split()) == len(left) - n else None
     return None
 
 
@@ -482,6 +519,8 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
         before = fold(_previous_token(para, v0))
         if word.endswith("s") and (before in _DETERMINERS or fold(nxt[0]) == "of"):
             continue
+        if word == "state" and before not in _BASE_VERB_SUBJECTS:
+            continue  # "the Indiana state firefighters union": a noun
         if strict and (before in _DETERMINERS or before == "of"
                        or _POSSESSIVE_WORD.search(before)):
             continue
@@ -505,8 +544,10 @@ class SpeakerResolver:
         """The person or organisation a phrase names; ``loose`` also takes an entity of kind
         "other" (a name in subject position of a speech verb is a speaker whatever its kind)
         or a name the entity list missed (:func:`_bare_name`)."""
-        found = self.index.resolve(phrase)
         words = phrase.split()
+        if len(words) > 1 and is_party_noun(words[-1].strip(",.:;")):
+            return None  # "a New Hampshire Democrat" describes; the caller keeps the description
+        found = self.index.resolve(phrase)
         roles = [i for i, w in enumerate(words[:-1]) if _is_title_piece(_strip_dot(w))]
         if found is None and roles and words[roles[-1] + 1][:1].isupper():
             # "Speaker of the House Rep. Paul Ryan": the name after the last role word.
@@ -607,7 +648,7 @@ class SpeakerResolver:
             gender = self.index.gender(name)
             if gender not in allowed:
                 continue
-            item = (tier, 0 if gender is not None else 1, order, name)
+            item = (tier, order, 0, name)
             if best is None or item < best:
                 best = item
         return best[3] if best is not None else ""
@@ -641,7 +682,7 @@ def _bare_name(phrase: str) -> str | None:
         # "United Auto Workers Secretary-Treasurer Gary Casteel": the name after the title.
         words = words[titles[-1] + 1:]
     while words and (is_title_word(words[0]) or fold(words[0]) in _DETERMINERS
-                     or fold(words[0]) in _OPENERS or fold(words[0]) in STOPWORDS
+                     or fold(words[0]) in _OPENERS or fold(words[0]) in _NOT_NAME_OPENERS
                      or _not_name_word(words[0], len(words))):
         words = words[1:]  # "Appearing on CBS…", "Given Sanders…", "Hastily…"
     if not 1 <= len(words) <= MAX_BARE_NAME_WORDS:
@@ -708,6 +749,12 @@ def _opening_subject(para: str, sent_start: int, end: int, res: SpeakerResolver,
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.append(word)
+    if loose and run:
+        outlet = re.sub(r"^[Tt]he\s+", "", " ".join(run))
+        if is_outlet(outlet):
+            # The sentence of a speech verb opens with an outlet: it is the speaker as in
+            # "CNN reported" (``The New York Times confirmed that observation, reporting:``).
+            return outlet
     found = res.name(" ".join(run), loose=loose) if run else None
     for n in range(len(run) - 1, 0, -1):
         if found is not None:
@@ -782,7 +829,12 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerRe
             return res.pronoun(first_word[0][0], p, first_word[0][1])
         free = [n for at, n in mentions
                 if fold((head[:at].split() or [""])[-1]) not in _PREPOSITIONS]
-        return free[0] if free else _sentence_subject(para, sent_start, verb_at, res, p)
+        if free:
+            return free[0]
+        # ``The Republican candidate appeared to assert his plans by saying, "…"``: the
+        # sentence's subject, a role as written when it names no one.
+        return _sentence_subject(para, sent_start, verb_at, res, p) or _description(
+            [w for w, _ in first_word[:MAX_DESCRIPTION_WORDS]], _THE_DESCRIPTION_OPENERS)
     return mentions[-1][1] if mentions else None
 
 
@@ -847,7 +899,7 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                 right = _subject_right(para, v1)
                 subj = right if right is not None and right.kind == "name" else None
             desc = None if subj is not None else _description_near(
-                para, span.outer_end, v0, v1, not gap, _DESCRIPTION_OPENERS | {"the"})
+                para, span.outer_end, v0, v1, not gap, _THE_DESCRIPTION_OPENERS)
             if desc is not None:  # ``"…," said one Trump confidant`` / ``"…," an aide said``
                 claimed.add(v0)
                 found[k], explicit[k] = desc, True
@@ -859,7 +911,7 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                     # A role the story does not tie to one name: the role as written
                     # (``"…," the Republican presidential candidate told CBS``).
                     found[k] = _description_near(para, span.outer_end, v0, v1, not gap,
-                                                 _DESCRIPTION_OPENERS | {"the"})
+                                                 _THE_DESCRIPTION_OPENERS)
                 explicit[k] = found[k] is not None
                 continue
         prev_end = spans[k - 1].outer_end if k else 0
@@ -876,7 +928,8 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             else:
                 found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
                     _description_near(para, before_start, v0, v0, after_quote=False) or \
-                    _sentence_subject(para, s_start, v0, res, p)
+                    _sentence_subject(para, s_start, v0, res, p) or \
+                    _role_subject(para, before_start, v0)
             explicit[k] = found[k] is not None
         elif before.rstrip().endswith(":"):
             # b': a colon cue without a verb: ``Michael McDonald: "…"`` / ``More from Jones: "…"``.
@@ -913,7 +966,8 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                     _participle_subject(para, s_start, v0, res, p)
             else:
                 found[k] = res.subject(_subject_left(para, s_start, v0), p) or \
-                    _sentence_subject(para, s_start, v0, res, p)
+                    _sentence_subject(para, s_start, v0, res, p) or \
+                    _role_subject(para, s_start, v0)
             if found[k] is not None:
                 break
         if found[k] is None:

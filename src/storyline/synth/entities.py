@@ -6,7 +6,8 @@ The cascade, in order:
    punctuation that breaks a name (comma, full stop, quote mark, possessive ``'s``) recorded.
 2. :func:`_capitalised_runs` — maximal runs of capitalised tokens, with ``of``/``de``/``von``…
    allowed inside a run; time words ("Friday", "June") split runs; sentence-initial function
-   words ("The", "On", "While", "After") are stripped.
+   words ("The", "On", "While", "After") are stripped, and so is a sentence-initial word the
+   article also writes in lower case ("See Sexton’s timeline" → "Sexton").
 3. :func:`_split_title` — a leading title ("U.S. Secretary of State", "Russian Deputy Foreign
    Minister") is cut off; what follows it is a person.
 4. :func:`_evidence` — each mention votes for a kind: a title or a lower-case role before it
@@ -40,7 +41,7 @@ from storyline.model import Entity, EntityKind, StoryContext
 from storyline.text import STOPWORDS, fold, paragraphs, split_sentences, wordset
 
 __all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "collect_mentions", "extract_entities",
-           "is_outlet", "is_pronoun", "is_role_word", "is_title_word"]
+           "is_outlet", "is_party_noun", "is_pronoun", "is_role_word", "is_title_word"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # Calibrated on the Geneva seeds and spot-checked on PolNeAR train names: "Zelenskiy"/"Zelensky"
@@ -189,6 +190,23 @@ _TIME_WORDS = wordset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today yesterday tomorrow
 """)
+# Words that are first names as well as ordinary words: never stripped from the start of a
+# sentence's name ("Rush Limbaugh", "Will Hurd", "Grant Woods"), on top of the name lists.
+_WORD_FIRST_NAMES = wordset("""
+will rich grant rush faith joy hope may june april august hunter chuck bill mark rand rose
+sue pat guy drew ray wade cliff dale gene penny holly iris major summer dawn norm ward win
+""")
+_FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES | _WORD_FIRST_NAMES
+# A capitalised word after a lower-case word or a comma: a name word, not a sentence opener.
+_MIDSENTENCE_CAP = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+# Words that open place and organisation names ("New Jersey", "North Carolina", "United
+# Nations"): kept even where the article never shows them inside a sentence.
+_PLACE_STARTS = frozenset(w.capitalize() for w in wordset("""
+new north south east west northern southern eastern western san santa los las saint fort mount
+port lake great united central national federal supreme royal grand old first
+"""))
+# A lower-case word of the text (the article vocabulary that makes "See" an ordinary word).
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{2,}(?![\w’'-])")
 _NAME_CONNECTORS = wordset("""
 of for de da del der van von bin al la le
 """)
@@ -200,6 +218,8 @@ separately previously afterward afterwards recently finally additionally overall
 notably nevertheless nonetheless similarly likewise unlike like even perhaps maybe clearly
 sadly unfortunately fortunately interestingly thus hence therefore otherwise despite although
 though because since unless whether asked speaking says said according last next tonight
+within inside outside among amid amidst across toward towards behind beyond throughout upon via
+see watch read meet
 """)
 _PRONOUNS = wordset("""
 he she they it we i you his her their its him them
@@ -299,7 +319,8 @@ def is_role_word(word: str) -> bool:
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
 # Function words that never open a name ("The", "Of").
-_NOT_NAME_START = STOPWORDS | _NAME_CONNECTORS
+# ("new" is a stop word for similarity, but it opens "New York" and "New Hampshire".)
+_NOT_NAME_START = (STOPWORDS - {"new"}) | _NAME_CONNECTORS
 
 
 def _is_cap(word: str) -> bool:
@@ -346,8 +367,12 @@ def _is_name_word(word: str) -> bool:
     return not _CONTRACTION.search(word)
 
 
-def _capitalised_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
-    """Index ranges [i, j) of capitalised runs, connectors allowed inside."""
+def _capitalised_runs(tokens: Sequence[_Token],
+                      common: frozenset[str] = frozenset()) -> Iterable[tuple[int, int]]:
+    """Index ranges [i, j) of capitalised runs, connectors allowed inside. ``common`` holds the
+    words the article writes in lower case: one opening a sentence before a name is an ordinary
+    word there ("See Sexton’s full timeline", "Within Sanders’ inner circle"), unless it is a
+    title or a first name, or an ordinary word follows it ("Black Lives Matter")."""
     i = 0
     while i < len(tokens):
         if not _is_name_word(tokens[i].text):
@@ -368,7 +393,11 @@ def _capitalised_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
                 break
         # Leading function words ("The", "On", "While", "After") are not part of a name.
         while i < j and (fold(tokens[i].text) in _NOT_NAME_START or (
-                tokens[i].initial and fold(tokens[i].text) in _LEAD_WORDS)):
+                tokens[i].initial and fold(tokens[i].text) in _LEAD_WORDS) or (
+                tokens[i].initial and j - i > 1 and tokens[i].text in common
+                and not any(t.text in common for t in tokens[i + 1:j])
+                and fold(tokens[i].text) not in _FIRST_NAMES
+                and fold(tokens[i].text).rstrip(".") not in _ROLE_CORES)):
             i += 1
         if i < j:
             yield i, j
@@ -426,6 +455,19 @@ def _split_title(words: Sequence[str]) -> tuple[list[str], list[str]]:
                                          and fold(w) not in _ORG_SUFFIXES for w in rest):
         return list(words[:j]), rest
     return [], list(words)
+
+
+def is_party_noun(word: str) -> bool:
+    """"Republican", "Democrats", "GOP": a party word, which never ends a personal name."""
+    key = fold(word)
+    return key in _AFFILIATIONS or (key.endswith("s") and key[:-1] in _AFFILIATIONS)
+
+
+def _party_member(words: Sequence[str]) -> bool:
+    """A place and a party noun describe someone without naming them: "New Hampshire
+    Republican", "Iowa Democrats" (in PolNeAR train such runs became persons that absorbed
+    each other and the bare word "Republican")."""
+    return len(words) > 1 and is_party_noun(words[-1]) and _place_like(words[:-1])
 
 
 def _is_demonym(word: str) -> bool:
@@ -488,10 +530,14 @@ def _display(form: str) -> str:
 
 def _article_mentions(article_id: str, text: str) -> list[_Mention]:
     out: list[_Mention] = []
+    # Ordinary words: written in lower case somewhere, never capitalised inside a sentence
+    # ("New" of "in New Jersey" stays a name word).
+    common = frozenset(w.capitalize() for w in _LOWER_WORD.findall(text)) - frozenset(
+        _MIDSENTENCE_CAP.findall(text)) - _PLACE_STARTS
     for para in paragraphs(text):
         for sentence in split_sentences(para):
             tokens = _sentence_tokens(sentence)
-            for i, j in _capitalised_runs(tokens):
+            for i, j in _capitalised_runs(tokens, common):
                 words = [t.text for t in tokens[i:j]]
                 if len(words) > MAX_NAME_TOKENS:
                     continue
@@ -508,7 +554,7 @@ def _article_mentions(article_id: str, text: str) -> list[_Mention]:
                     if _place_like([word]) or word.replace(".", "") in {"US", "UK", "EU"}:
                         out.append(_Mention(_display(word), article_id,
                                             _evidence([word], False, "", ""), False, False))
-                if not rest or all(_is_demonym(w) for w in rest):
+                if not rest or all(_is_demonym(w) for w in rest) or _party_member(rest):
                     continue
                 before = tokens[i - 1].text if i > 0 and not tokens[i - 1].break_after else ""
                 after = tokens[j].text if j < len(tokens) and not tokens[j - 1].break_after else ""
