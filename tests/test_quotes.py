@@ -385,3 +385,19 @@ def test_definite_roles_outlets_and_party_descriptions() -> None:
     assert by_text["The deal is off."] == "New York Times"
     assert by_text["Trump will win here"] == "a New Hampshire Democrat"
     assert by_text["We are proud of our members"] == "Thomas Hanify"
+
+
+def test_speech_nouns_participle_chains_and_prepositional_asides() -> None:
+    text = ("House Speaker Paul Ryan told CNN Tuesday that Ginsburg’s comments “shows bias "
+            "to me.”\n"
+            "Donald Trump released a statement on Saturday, describing the son as a hero but "
+            "insisting that Mr. Khan had “no right” to criticize him.\n"
+            "I remember President Jimmy Carter going on TV, declaring a “moral equivalent of "
+            "war” against oil, and telling Americans that “we need to shift to coal.”\n"
+            "Hillary Clinton, during a town hall meeting in Columbus, Ohio, said she was "
+            "“going to put a lot of coal miners out of business.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["shows bias to me."] == "Paul Ryan"
+    assert by_text["no right"] == "Donald Trump"
+    assert by_text["we need to shift to coal."] == "Jimmy Carter"
+    assert by_text["going to put a lot of coal miners out of business."] == "Hillary Clinton"

@@ -53,6 +53,9 @@ MAX_DESCRIPTION_WORDS = 7
 # Most words after the verb of an attribution sentence that follows its quote ("…?" Sanders
 # replied at a rally in Iowa on Tuesday.); a longer one says something of its own.
 MAX_ATTRIBUTION_TAIL = 12
+# Longest aside (in words and commas) between a name and its verb that opens with a
+# preposition ("Clinton, during a town hall meeting in Columbus, Ohio, said"); PolNeAR train.
+MAX_ASIDE_WORDS = 16
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
 _ADVERBS = wordset("""
@@ -76,6 +79,10 @@ _CLAUSE_OPENERS = wordset("""
 when while as after before although though because since if once until asked speaking
 appearing responding writing talking in on at during with without for by from under amid
 despite hours days minutes moments weeks months years
+""")
+# Words opening an aside between a subject and its verb.
+_ASIDE_OPENERS = wordset("""
+during in at on after before while speaking appearing addressing writing via from
 """)
 # Capitalised plural nouns that open sentences but name no one ("Officials said…").
 _GROUP_NOUNS = wordset("""
@@ -126,7 +133,8 @@ video recording audio footage copy
 _NOT_SPEAKER_WORDS = wordset("""
 january february march july september october november december monday
 tuesday wednesday thursday friday saturday sunday one two three four five six seven eight nine
-ten eleven twelve twenty hundred thousand million billion text rules wage
+ten eleven twelve twenty hundred thousand million billion text rules wage today tonight
+yesterday tomorrow
 """)  # not April, May, June or August: first names too
 # Last words of streets, buildings and landscapes.
 _PLACE_HEADS = wordset("""
@@ -137,7 +145,7 @@ kingdom empire county island islands palace stadium arena hotel church cathedral
 # Capitalised only because they open a sentence.
 _COMMON_OPENERS = wordset("""
 another given former harsh full holy many much most several such whatever whoever every each
-few both either neither other others same back wait
+few both either neither other others same back wait amid among despite
 """)
 # What a person or organisation owns that speaks for it ("Ryan's office said").
 _POSSESSED = wordset("""
@@ -245,6 +253,16 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         return None  # "Ms. Sherry smiled and said": the sentence subject speaks, not a word here
     if words and words[-1][0] == "," and "," not in (w for w, _ in words[:-1]):
         words.pop()  # "Cory James, 22, of Flint, Mich., said" once the asides are blanked
+    if len(words) >= 3 and words[-1][0] == ",":
+        toks = [w for w, _ in words]
+        for c in range(1, len(toks) - 2):
+            if (toks[c] == "," and toks[c - 1][:1].isupper()
+                    and fold(toks[c + 1]) in _ASIDE_OPENERS
+                    and len(toks) - c <= MAX_ASIDE_WORDS):
+                # A prepositional aside with commas of its own: "Clinton, during a town hall
+                # meeting in Columbus, Ohio, said" → the name before it.
+                words = words[:c]
+                break
     if len(words) >= 3 and words[-1][0] == ",":
         # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
         back = [w for w, _ in words[:-1]]
@@ -526,6 +544,13 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
             continue
         out.append((word, v0, v1))
     return out
+
+
+def _noun_use(para: str, at: int) -> bool:
+    """Whether the speech word at ``at`` is a noun: after a possessive or a determiner
+    ("Ginsburg’s comments “shows bias”", "his call for “…”"); its owner is no speaker."""
+    before = _previous_token(para, at)
+    return fold(before) in _DETERMINERS or bool(_POSSESSIVE_WORD.search(before.replace("’", "'")))
 
 
 class SpeakerResolver:
@@ -824,8 +849,9 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerRe
     comma = para[sent_start:verb_at].rstrip().rstrip("\"”’'").rstrip().endswith(",")
     mentions = res.index.mentions(head)
     first_word = _words(head, sent_start)
-    if comma or fold(before[0]) in _TEMPORAL:
-        if first_word and is_pronoun(first_word[0][0]):
+    if comma or fold(before[0]) in _TEMPORAL or fold(before[0]) in {"but", "and", "while"}:
+        if first_word and is_pronoun(first_word[0][0]) and fold(
+                re.split(r"['’]", first_word[0][0])[0]) not in {"i", "we", "you"}:
             return res.pronoun(first_word[0][0], p, first_word[0][1])
         free = [n for at, n in mentions
                 if fold((head[:at].split() or [""])[-1]) not in _PREPOSITIONS]
@@ -919,7 +945,8 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
         before = para[before_start:span.outer_start]
         adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+[^,:\"“”]{1,30}?)?"
                         r"\s*[,:]?\s*$", before)
-        if adj and adj.group(1).lower() in SPEECH_VERBS:
+        if adj and adj.group(1).lower() in SPEECH_VERBS and not _noun_use(
+                para, before_start + adj.start(1)):
             v0 = before_start + adj.start(1)
             claimed.add(v0)
             if adj.group(1).lower().endswith("ing"):
