@@ -401,3 +401,21 @@ def test_speech_nouns_participle_chains_and_prepositional_asides() -> None:
     assert by_text["no right"] == "Donald Trump"
     assert by_text["we need to shift to coal."] == "Jimmy Carter"
     assert by_text["going to put a lot of coal miners out of business."] == "Hillary Clinton"
+
+
+def test_attribution_sentences_after_a_question_and_continued() -> None:
+    text = ("Rachel Maddow asked about the campaign. \"Grizzly Adams?\" Maddow repeated.\n"
+            "\"I’m not sure you know Leo DiCaprio is available, but we’ll see, right?\" "
+            "Hillary Clinton remarked, alluding to the actor's latest turn as a rugged "
+            "frontiersman in \"The Revenant.\"\n"
+            "Donald Trump said Clinton “caused death.” Bernie Sanders called Trump a "
+            "“pathological liar.”\n"
+            "Paul Ryan spoke to reporters. “I was pretty clear and I was outspoken on a number "
+            "of occasions,” Ryan continued.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["I’m not sure you know Leo DiCaprio is available, but we’ll see, right?"] \
+        == "Hillary Clinton"
+    assert by_text["caused death."] == "Donald Trump"
+    assert by_text["pathological liar."] == "Bernie Sanders"
+    assert by_text["I was pretty clear and I was outspoken on a number of occasions"] \
+        == "Paul Ryan"

@@ -532,7 +532,7 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
             continue
         if word not in SPEECH_VERBS and not (word in _HEADLINE_VERBS and start + m.start() > 0):
             continue
-        if word.startswith("continue") and not re.match(r"\s*[,:\"“'‘]", para[v1:]):
+        if word.startswith("continue") and not re.match(r"\s*[,:.\"“'‘]", para[v1:]):
             continue  # "Rubio will continue to be…" is no cue; "she continued, “…”" is
         before = fold(_previous_token(para, v0))
         if word.endswith("s") and (before in _DETERMINERS or fold(nxt[0]) == "of"):
@@ -816,13 +816,20 @@ def _sentence_bounds(para: str, spans: Sequence[MarkedSpan]) -> list[int]:
 def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan]) -> bool:
     """Whether ``para[start:stop]`` is a bare attribution sentence: no quote of its own, and a
     speech verb preceded only by a name, a title or a pronoun (or by nothing)."""
-    if any(start <= sp.outer_start < stop for sp in spans):
-        return False
     verbs = _verbs(para, start, stop, strict=True)
     if not verbs:
         return False
+    # A quote of its own disqualifies the sentence, unless the verb closes the attribution
+    # before it: "“…?” Clinton remarked, alluding to “The Revenant.”" (not "Sanders called
+    # Trump a “pathological liar.”").
+    own = [sp for sp in spans if start <= sp.outer_start < stop]
+    if own and (own[0].outer_start < verbs[0][1]
+                or not re.match(r"\s*[,.]", para[verbs[0][2]:])
+                or not _words(para[verbs[0][2]:own[0].outer_start], verbs[0][2])[1:]):
+        return False  # ("Mrs. Clinton replied, “…”" introduces its own quote)
     tail = [w for w, _ in _words(para[verbs[0][2]:stop], verbs[0][2]) if w != ","]
-    if len(tail) > MAX_ATTRIBUTION_TAIL or "that" in (fold(w) for w in tail[:3]):
+    closed = re.match(r"\s*[,.]", para[verbs[0][2]:]) is not None  # "Clinton remarked, …"
+    if (len(tail) > MAX_ATTRIBUTION_TAIL and not closed) or "that" in (fold(w) for w in tail[:3]):
         return False  # a sentence of its own: "Josh Hendler… warned Saturday that the DNC…"
     head = [w for w, _ in _words(para[start:verbs[0][1]], start) if w != ","]
     return (len(head) <= MAX_SUBJECT_WORDS and all(
