@@ -419,3 +419,20 @@ def test_attribution_sentences_after_a_question_and_continued() -> None:
     assert by_text["pathological liar."] == "Bernie Sanders"
     assert by_text["I was pretty clear and I was outspoken on a number of occasions"] \
         == "Paul Ryan"
+
+
+def test_long_attributions_after_questions_and_roles_ending_on_a_place() -> None:
+    text = ("“It looks like we’re not going to have a very good relationship, who knows?” "
+            "Donald Trump told Britain’s ITV television station in an interview aired on "
+            "Monday when asked how ties would fare if he won.\n"
+            "“It may have been his first attempt to make his own statement,” said his best "
+            "friend at Lehigh, Bruce Turry, who joined the fraternity.\n"
+            "Forbes says Mr. Kamprad is no longer a billionaire, having moved his wealth "
+            "“beyond his control.” Bloomberg says its deeper reporting has found that the "
+            "entities are still under his control.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["It looks like we’re not going to have a very good relationship, "
+                   "who knows?"] == "Donald Trump"
+    assert by_text["It may have been his first attempt to make his own statement"] \
+        == "Bruce Turry"
+    assert by_text["beyond his control."] == "Forbes"

@@ -369,6 +369,11 @@ def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
                     break  # "said election lawyer Joe Birkenstock. "It doesn't…""
             if len(run) >= 2:
                 return _Subject("name", " ".join(w for w, _ in run), run[0][1])
+            after = n + len(run)
+            if (run and after + 2 < len(words) and words[after][0] == ","
+                    and words[after + 1][0][:1].isupper()):
+                # The role ends on a place: "said his best friend at Lehigh, Bruce Turry".
+                return _named_after_role(words[after:])
             return None
     return None
 
@@ -828,7 +833,12 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan
                 or not _words(para[verbs[0][2]:own[0].outer_start], verbs[0][2])[1:]):
         return False  # ("Mrs. Clinton replied, “…”" introduces its own quote)
     tail = [w for w, _ in _words(para[verbs[0][2]:stop], verbs[0][2]) if w != ","]
-    closed = re.match(r"\s*[,.]", para[verbs[0][2]:]) is not None  # "Clinton remarked, …"
+    # The attribution may run on when its verb is closed by a comma ("Clinton remarked, …") or
+    # when the quote before ends a question or an exclamation ("…who knows?” Trump told
+    # Britain’s ITV television station in an interview aired on Monday…"); after a statement
+    # a long sentence says something of its own ("…control.'' Bloomberg says its reporting…").
+    closed = re.match(r"\s*[,.]", para[verbs[0][2]:]) is not None or para[:start].rstrip(
+        " \"”’'").endswith(("?", "!"))
     if (len(tail) > MAX_ATTRIBUTION_TAIL and not closed) or "that" in (fold(w) for w in tail[:3]):
         return False  # a sentence of its own: "Josh Hendler… warned Saturday that the DNC…"
     head = [w for w, _ in _words(para[start:verbs[0][1]], start) if w != ","]
