@@ -436,3 +436,15 @@ def test_long_attributions_after_questions_and_roles_ending_on_a_place() -> None
     assert by_text["It may have been his first attempt to make his own statement"] \
         == "Bruce Turry"
     assert by_text["beyond his control."] == "Forbes"
+
+
+def test_surnames_that_are_words_and_unnamed_occupations() -> None:
+    text = ("''This is an extreme revision,'' said David French of the National Retail "
+            "Federation.\n"
+            "''It's not going to be easy,'' said Representative Peter T. King of New York.\n"
+            "\"It's hard enough to come back to work,\" said the designer, who works for "
+            "another brand.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["This is an extreme revision"] == "David French"
+    assert by_text["It's not going to be easy"] == "Peter T. King"
+    assert by_text["It's hard enough to come back to work"] == "the designer"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from storyline.synth.entities import (
     SPEECH_VERBS,
     NameIndex,
+    is_first_name,
     is_outlet,
     is_party_noun,
     is_pronoun,
@@ -118,7 +119,10 @@ advisor advisors strategist strategists consultant consultants activist activist
 organizers leader leaders executive executives analyst analysts diplomat diplomats man woman
 men women father mother parent parents neighbor neighbors child children boy girl kid kids
 commenter commenters reader readers viewer viewers caller callers campaign committee group
-organization coalition
+organization coalition designer actor actress author authors writer writers teacher teachers
+attorney doctor nurse pastor priest owner journalist producer scientist farmer miner miners
+driver soldier frontrunner front-runner billionaire businessman businesswoman mogul chef coach
+player
 """)
 # "according to" a document rather than a name: the credit of last resort.
 _ACCORDING_DOCUMENT = re.compile(r"according to\s+((?:a|an|the|its|his|her|their)\s+"
@@ -337,6 +341,8 @@ def _subject_right(para: str, start: int) -> _Subject | None:
         if (word.endswith(".") and len(word) > 3 and not word[:-1].isupper()
                 and not is_title_word(word)):
             break
+    while run and run[-1][0].islower() and not is_title_word(run[-1][0]):
+        run.pop()  # "said David French of the National Retail Federation": "of" ends no name
     if not run or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
         if not run and words and is_pronoun(words[0][0]) and fold(words[0][0]) not in {
                 "his", "her", "their", "its"}:
@@ -723,9 +729,12 @@ def _bare_name(phrase: str) -> str | None:
     name = " ".join(words)
     if _implausible_speaker(name):
         return None
-    if is_outlet(name) or any(not w[:1].isupper() or is_title_word(w) or is_pronoun(w)
-                              or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
-                              or (w.isupper() and len(w) > 3) for w in words):
+    # A first name vouches for a surname that is also a nationality ("David French").
+    vouched = len(words) >= 2 and is_first_name(words[0])
+    if is_outlet(name) or any(
+            not w[:1].isupper() or (is_title_word(w) and not (vouched and n == len(words) - 1))
+            or is_pronoun(w) or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
+            or (w.isupper() and len(w) > 3) for n, w in enumerate(words)):
         return None
     return name
 

@@ -41,7 +41,8 @@ from storyline.model import Entity, EntityKind, StoryContext
 from storyline.text import STOPWORDS, fold, paragraphs, split_sentences, wordset
 
 __all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "collect_mentions", "extract_entities",
-           "is_outlet", "is_party_noun", "is_pronoun", "is_role_word", "is_title_word"]
+           "is_first_name", "is_outlet", "is_party_noun", "is_pronoun", "is_role_word",
+           "is_title_word"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # Calibrated on the Geneva seeds and spot-checked on PolNeAR train names: "Zelenskiy"/"Zelensky"
@@ -455,6 +456,11 @@ def _split_title(words: Sequence[str]) -> tuple[list[str], list[str]]:
                                          and fold(w) not in _ORG_SUFFIXES for w in rest):
         return list(words[:j]), rest
     return [], list(words)
+
+
+def is_first_name(word: str) -> bool:
+    """A first name of the built-in lists ("David", "Hillary")."""
+    return fold(word) in _FIRST_NAMES
 
 
 def is_party_noun(word: str) -> bool:
