@@ -448,3 +448,11 @@ def test_surnames_that_are_words_and_unnamed_occupations() -> None:
     assert by_text["This is an extreme revision"] == "David French"
     assert by_text["It's not going to be easy"] == "Peter T. King"
     assert by_text["It's hard enough to come back to work"] == "the designer"
+
+
+def test_a_sentence_ending_on_its_speech_verb_introduces_the_next_quote() -> None:
+    text = ("Or maybe Jeb Bush, digital consultant Phil Musser says. \"Several surveys "
+            "suggest a second look is occurring for Jeb in New Hampshire.\"")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Several surveys suggest a second look is occurring for Jeb in New "
+                   "Hampshire."] == "Phil Musser"

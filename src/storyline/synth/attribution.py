@@ -718,6 +718,7 @@ def _bare_name(phrase: str) -> str | None:
         # "United Auto Workers Secretary-Treasurer Gary Casteel": the name after the title.
         words = words[titles[-1] + 1:]
     while words and (is_title_word(words[0]) or fold(words[0]) in _DETERMINERS
+                     or words[0].islower()  # a role: "consultant Phil Musser"
                      or fold(words[0]) in _OPENERS or fold(words[0]) in _NOT_NAME_OPENERS
                      or _not_name_word(words[0], len(words))):
         words = words[1:]  # "Appearing on CBS…", "Given Sanders…", "Hastily…"
@@ -1049,8 +1050,12 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             p_start = max(b for b in bounds if b < s_start)
             p_start = max(p_start, prev_end)
             cue = _verbs(para, p_start, s_start, strict=True)
-            if cue and not cue[-1][0].endswith("ing") and _is_attribution(
-                    para, p_start, s_start, spans):
+            final = bool(cue) and not any(
+                c.isalnum() for c in para[cue[-1][2]:s_start])
+            if cue and not cue[-1][0].endswith("ing") and (
+                    final or _is_attribution(para, p_start, s_start, spans)):
+                # (or a sentence that ends on its speech verb: ``Or maybe Jeb Bush, digital
+                # consultant Phil Musser says. "…"``)
                 found[k] = res.subject(_subject_left(para, p_start, cue[-1][1]), p)
         explicit[k] = found[k] is not None
     # f: continuation inside the paragraph
