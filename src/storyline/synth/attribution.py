@@ -72,7 +72,8 @@ _OPENERS = wordset("""
 but and so yet still also then later meanwhile however instead earlier now asked on in at
 after before during when while monday tuesday wednesday thursday friday saturday sunday
 even ever indeed though although because since until unless once this last next week
-month year morning afternoon evening night weekend
+month year morning afternoon evening night weekend moreover furthermore additionally besides
+nevertheless nonetheless thus hence therefore meanwhile overall
 """)
 # Words opening a subordinate clause or a participle phrase before the subject ("As the crowd
 # began to chant, Silverman…", "Asked about it, Christie said").
@@ -145,6 +146,7 @@ _PLACE_HEADS = wordset("""
 avenue street road boulevard square park school academy hospital airport station tower
 building bridge pacific atlantic ocean sea river lake mountain mountains valley republic
 kingdom empire county island islands palace stadium arena hotel church cathedral mosque war
+office tunnel tunnels
 """)
 # Capitalised only because they open a sentence.
 _COMMON_OPENERS = wordset("""
