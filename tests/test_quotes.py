@@ -385,3 +385,13 @@ def test_definite_roles_outlets_and_party_descriptions() -> None:
     assert by_text["The deal is off."] == "New York Times"
     assert by_text["Trump will win here"] == "a New Hampshire Democrat"
     assert by_text["We are proud of our members"] == "Thomas Hanify"
+
+
+def test_courtesy_titles_pick_the_bearer_of_their_gender() -> None:
+    text = ("Bill Clinton and Hillary Clinton toured Iowa. Bill Clinton shook hands at a diner "
+            "while Bill Clinton's aides watched.\n"
+            "Mrs. Clinton did not hesitate. “Everybody should be believed at first,” she said.\n"
+            "Mr. Clinton stayed outside. “I like this town,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Everybody should be believed at first"] == "Hillary Clinton"
+    assert by_text["I like this town"] == "Bill Clinton"
