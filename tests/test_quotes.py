@@ -395,3 +395,14 @@ def test_courtesy_titles_pick_the_bearer_of_their_gender() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["Everybody should be believed at first"] == "Hillary Clinton"
     assert by_text["I like this town"] == "Bill Clinton"
+
+
+def test_pronoun_subject_after_a_leading_clause_chains_back() -> None:
+    text = ("Ted Cruz won Texas on Tuesday.\n"
+            "Though he did not mention Marco Rubio by name, he said rivals should quit.\n"
+            "“It is time to unite,” he said.\n"
+            "Susan Sarandon spoke on Monday. Asked about her vote in the event that Hillary "
+            "Clinton faces Donald Trump, who has insulted women, she replied: “I don’t know.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["It is time to unite"] == "Ted Cruz"
+    assert by_text["I don’t know."] == "Susan Sarandon"
