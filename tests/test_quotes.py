@@ -406,3 +406,13 @@ def test_pronoun_subject_after_a_leading_clause_chains_back() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["It is time to unite"] == "Ted Cruz"
     assert by_text["I don’t know."] == "Susan Sarandon"
+
+
+def test_plural_groups_are_no_antecedent_of_he_or_she() -> None:
+    text = ("Kevin Swanson attacked the Girl Scouts on his radio show.\n"
+            "Swanson slammed the Girl Scouts. He said the Girl Scouts promote “a culture of "
+            "death,” and more.\n"
+            "Senate Republicans said they met Girl Scouts leaders. “We will not back down,” "
+            "he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We will not back down"] == "Kevin Swanson"

@@ -661,7 +661,7 @@ class SpeakerResolver:
         best: tuple[int, int, int, str] | None = None
         for tier, _, order, name in ranked:
             gender = self.index.gender(name)
-            if gender not in allowed:
+            if gender not in allowed or _plural_group(name):
                 continue
             item = (tier, order, 0, name)
             if best is None or item < best:
@@ -685,6 +685,14 @@ class SpeakerResolver:
             # "Breitbart responded:"); a credit ("according to Bloomberg") never gets here.
             return re.sub(r"^[Tt]he\s+", "", subject.phrase.strip(" ,.:;"))
         return self.name(subject.phrase, loose=subject.kind == "name")
+
+
+def _plural_group(name: str) -> bool:
+    """A name ending in a plural group noun ("Senate Republicans", "Girl Scouts", "Officials")
+    names many people: never the antecedent of "he" or "she"."""
+    last = fold(name.split()[-1]).strip(".,")
+    return last.endswith("s") and (last in _GROUP_NOUNS or last in _SOURCE_NOUNS
+                                   or is_party_noun(last) or last in {"scouts"})
 
 
 def _pronoun_subject(masked: str, start: int, stop: int) -> tuple[tuple[str, int] | None,
