@@ -603,7 +603,9 @@ class SpeakerResolver:
 
     def pronoun(self, word: str, para: Paragraph, at: int) -> str | None:
         """He/she → the most salient gender-compatible person of the nearest earlier sentence
-        that names one (see :meth:`_salient`)."""
+        that names one (see :meth:`_salient`); a sentence whose subject is the same pronoun
+        refers to the same person, so only a finite clause before that subject is searched
+        (see :func:`_pronoun_subject`); plural groups never qualify."""
         key = fold(word).split("'")[0].split("’")[0]
         if key not in {"he", "she"}:
             return None
