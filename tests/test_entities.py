@@ -112,3 +112,15 @@ def test_sentence_openers_new_and_party_members() -> None:
     assert "See Sexton" not in names and names.get("Jared Sexton") == "person"
     assert "Weak Rubio" not in names and names.get("Marco Rubio") == "person"
     assert not any(n.endswith(("Republican", "Democrat")) for n in names)
+
+
+def test_courtesy_titles_tell_gender_and_pick_the_bearer() -> None:
+    text = ("Bill Clinton and Hillary Clinton toured Iowa. Bill Clinton shook hands while "
+            "Bill Clinton's aides watched.\n"
+            "Mrs. Clinton spoke first. Mrs. Clinton thanked voters. Mr. Clinton waved.")
+    index = build_name_index(StoryContext("t", (Article(id="a", text=text),)))
+    # The surname is merged into one bearer; a known first name beats the titles it collects.
+    assert index.gender("Bill Clinton") == "m"
+    assert index.resolve("Mrs. Clinton") == "Hillary Clinton"
+    assert index.resolve("Mr. Clinton") == "Bill Clinton"
+    assert [n for _, n in index.mentions("then Mrs. Clinton spoke")] == ["Hillary Clinton"]

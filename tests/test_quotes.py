@@ -456,3 +456,34 @@ def test_a_sentence_ending_on_its_speech_verb_introduces_the_next_quote() -> Non
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["Several surveys suggest a second look is occurring for Jeb in New "
                    "Hampshire."] == "Phil Musser"
+
+
+def test_courtesy_titles_pick_the_bearer_of_their_gender() -> None:
+    text = ("Bill Clinton and Hillary Clinton toured Iowa. Bill Clinton shook hands at a diner "
+            "while Bill Clinton's aides watched.\n"
+            "Mrs. Clinton did not hesitate. “Everybody should be believed at first,” she said.\n"
+            "Mr. Clinton stayed outside. “I like this town,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Everybody should be believed at first"] == "Hillary Clinton"
+    assert by_text["I like this town"] == "Bill Clinton"
+
+
+def test_pronoun_subject_after_a_leading_clause_chains_back() -> None:
+    text = ("Ted Cruz won Texas on Tuesday.\n"
+            "Though he did not mention Marco Rubio by name, he said rivals should quit.\n"
+            "“It is time to unite,” he said.\n"
+            "Susan Sarandon spoke on Monday. Asked about her vote in the event that Hillary "
+            "Clinton faces Donald Trump, who has insulted women, she replied: “I don’t know.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["It is time to unite"] == "Ted Cruz"
+    assert by_text["I don’t know."] == "Susan Sarandon"
+
+
+def test_plural_groups_are_no_antecedent_of_he_or_she() -> None:
+    text = ("Kevin Swanson attacked the Girl Scouts on his radio show.\n"
+            "Swanson slammed the Girl Scouts. He said the Girl Scouts promote “a culture of "
+            "death,” and more.\n"
+            "Senate Republicans said they met Girl Scouts leaders. “We will not back down,” "
+            "he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We will not back down"] == "Kevin Swanson"

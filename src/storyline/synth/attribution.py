@@ -86,6 +86,15 @@ despite hours days minutes moments weeks months years
 _ASIDE_OPENERS = wordset("""
 during in at on after before while speaking appearing addressing writing via from
 """)
+# Conjunctions that open a finite leading clause, which has a subject of its own ("If Clinton
+# is wobbly on trade, she…"); other clause openers start a participle or a prepositional
+# phrase ("Asked about…", "In an interview with…") whose names are objects.
+_SUBORDINATORS = wordset("when while as although though because since if once until unless")
+# Longest leading clause (in words, commas included) read before a sentence's subject
+# (calibrated on PolNeAR train: 32 reaches "Asked about her own vote in the event that Clinton
+# faces Republican frontrunner Trump, who has insulted women, Mexicans and Muslims in a
+# volatile campaign, she replied"; 16 and 24 miss it, 40 changes nothing more).
+MAX_CLAUSE_WORDS = 32
 # Capitalised plural nouns that open sentences but name no one ("Officials said…").
 _GROUP_NOUNS = wordset("""
 officials analysts democrats republicans experts critics officers supporters voters observers
@@ -632,7 +641,9 @@ class SpeakerResolver:
 
     def pronoun(self, word: str, para: Paragraph, at: int) -> str | None:
         """He/she → the most salient gender-compatible person of the nearest earlier sentence
-        that names one (see :meth:`_salient`)."""
+        that names one (see :meth:`_salient`); a sentence whose subject is the same pronoun
+        refers to the same person, so only a finite clause before that subject is searched
+        (see :func:`_pronoun_subject`); plural groups never qualify."""
         key = fold(word).split("'")[0].split("’")[0]
         if key not in {"he", "she"}:
             return None
@@ -643,13 +654,19 @@ class SpeakerResolver:
         for start, end in reversed(sentences):
             if start >= pos:
                 continue
-            opening = _words(masked[start:min(end, pos)], start)[:1]
-            if opening and re.split(r"['’]", fold(opening[0][0]))[0] == key:
+            stop = min(end, pos)
+            subject, clause = _pronoun_subject(masked, start, min(end, pos + len(word)))
+            if subject is not None and subject[0] == key and subject[1] <= pos:
                 # "She's a Sanders supporter but says most of her peers love the Clintons.
-                # “…,” she said.": the same pronoun opens that sentence, so its names are
-                # not the antecedent; look further back.
-                continue
-            ranked = self._salient(masked, start, min(end, pos), allowed)
+                # “…,” she said." / "Asked who leads the party, he said Ryan.": the same
+                # pronoun is that sentence's subject, so it names the same person; only a
+                # finite clause before it may name them ("If Clinton's wobbly on trade, she's
+                # Obama's equal"), not a participle or prepositional one ("Asked about her
+                # vote in the event that Clinton faces Trump, she replied"). Else look back.
+                if clause is None:
+                    continue
+                stop = clause
+            ranked = self._salient(masked, start, stop, allowed)
             if ranked is None:
                 continue
             if ranked:
@@ -684,7 +701,7 @@ class SpeakerResolver:
         best: tuple[int, int, int, str] | None = None
         for tier, _, order, name in ranked:
             gender = self.index.gender(name)
-            if gender not in allowed:
+            if gender not in allowed or _plural_group(name):
                 continue
             item = (tier, order, 0, name)
             if best is None or item < best:
@@ -708,6 +725,49 @@ class SpeakerResolver:
             # "Breitbart responded:"); a credit ("according to Bloomberg") never gets here.
             return re.sub(r"^[Tt]he\s+", "", subject.phrase.strip(" ,.:;"))
         return self.name(subject.phrase, loose=subject.kind == "name")
+
+
+def _plural_group(name: str) -> bool:
+    """A name ending in a plural group noun ("Senate Republicans", "Girl Scouts", "Officials")
+    names many people: never the antecedent of "he" or "she"."""
+    last = fold(name.split()[-1]).strip(".,")
+    return last.endswith("s") and (last in _GROUP_NOUNS or last in _SOURCE_NOUNS
+                                   or is_party_noun(last) or last in {"scouts"})
+
+
+def _pronoun_subject(masked: str, start: int, stop: int) -> tuple[tuple[str, int] | None,
+                                                                   int | None]:
+    """The pronoun subject of the sentence ``masked[start:stop]`` (quotes blanked), folded,
+    with its offset: it opens the sentence after openers and a leading clause ("On Friday, he
+    joined…", "Asked about it, she replied"); and where a finite leading clause ends ("If
+    Clinton's wobbly on trade, she…"), unless the same pronoun is that clause's subject."""
+    words = _words(masked[start:stop], start)
+    while len(words) > 1 and fold(words[0][0]) in _OPENERS and fold(
+            words[1][0]) in _CLAUSE_OPENERS:
+        words = words[1:]  # "But when he took the stage, he said"
+    clause: int | None = None
+    clause_subject = ""
+    if words and fold(words[0][0]) in _CLAUSE_OPENERS:
+        # A participle or a conjunction clause ends at the first comma a pronoun follows
+        # ("Asked about her vote in the event that Clinton faces Trump, who has insulted
+        # women, she replied"); a prepositional phrase at the first comma ("In Louisville on
+        # March 1, Ms. Nwanguma was shocked…, she said").
+        commas = [n for n, (w, _) in enumerate(words[:MAX_CLAUSE_WORDS]) if w == ","]
+        after = [n for n in commas if n + 1 < len(words) and is_pronoun(words[n + 1][0])
+                 and fold(words[0][0]) not in _PREPOSITIONS]
+        comma = (after or commas or [-1])[0]
+        if comma > 1 and fold(words[0][0]) in _SUBORDINATORS:
+            clause, clause_subject = words[comma][1], fold(words[1][0])
+        if comma >= 0:
+            words = words[comma + 1:]
+    while words and (fold(words[0][0]) in _OPENERS or words[0][0] in {",", ":", ";"}):
+        words = words[1:]
+    if not words or not is_pronoun(words[0][0]):
+        return None, None
+    key = re.split(r"['’]", fold(words[0][0]))[0]
+    if re.split(r"['’]", clause_subject)[0] == key:
+        clause = None  # "When he took the stage after Mr. Vander Plaats's introduction, he…"
+    return (key, words[0][1]), clause
 
 
 def _bare_name(phrase: str) -> str | None:

@@ -222,6 +222,9 @@ though because since unless whether asked speaking says said according last next
 within inside outside among amid amidst across toward towards behind beyond throughout upon via
 see watch read meet
 """)
+# A courtesy title and the gender it tells ("Mr." / "Mrs.", "Ms.", "Miss").
+_COURTESY = re.compile(r"(Mr|Mrs|Ms|Miss)\.?\s+(?=[A-Z])")
+_COURTESY_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss)\.?\s+$")
 _PRONOUNS = wordset("""
 he she they it we i you his her their its him them
 """)
@@ -754,15 +757,30 @@ class NameIndex:
             return None
         key = _key(phrase)
         if key in self.aliases:
-            return self.aliases[key]
+            return self._titled(self.aliases[key], phrase)
         words = [w for w in re.split(r"\s+", phrase) if w]
         _, rest = _split_title([_strip_token(w)[0] for w in words])
         caps = [w for w in rest if _is_name_word(w) and not _is_demonym(w)]
         if caps:
             found = self._by_name(" ".join(caps))
             if found is not None:
-                return found
+                return self._titled(found, phrase)
         return self._by_role(phrase)
+
+    def _titled(self, name: str, phrase: str) -> str:
+        """``name`` unless ``phrase`` opens with a courtesy title of the other gender and exactly
+        one other person of the story carries the surname and that gender: a bare surname is
+        merged into one bearer, so "Mrs. Clinton" may have become "Bill Clinton"."""
+        match = _COURTESY.match(phrase)
+        if match is None:
+            return name
+        wanted = "m" if fold(match.group(1)) == "mr" else "f"
+        if self.gender(name) in (wanted, None):
+            return name
+        surname = _key(phrase[match.end():]).split()[-1:]
+        bearers = [n for n in self.surnames.get(surname[0], ()) if n != name
+                   and self.gender(n) == wanted] if surname else []
+        return bearers[0] if len(bearers) == 1 else name
 
     def _by_name(self, name: str) -> str | None:
         key = _key(name)
@@ -796,8 +814,14 @@ class NameIndex:
         """(offset, canonical person name) of every person alias in ``text``."""
         if self.pattern is None:
             return []
-        return [(m.start(), self.aliases[_key(m.group())]) for m in self.pattern.finditer(text)
-                if _key(m.group()) in self.aliases]
+        out: list[tuple[int, str]] = []
+        for m in self.pattern.finditer(text):
+            name = self.aliases.get(_key(m.group()))
+            if name is not None:
+                title = _COURTESY_BEFORE.search(text, max(0, m.start() - 6), m.start())
+                out.append((m.start(), self._titled(name, title.group() + m.group())
+                            if title else name))
+        return out
 
 
 def _role_key(role: str) -> str:
@@ -807,13 +831,18 @@ def _role_key(role: str) -> str:
 
 
 def _gender(name: str, roles: Iterable[str]) -> str | None:
-    marks = {fold(w).strip(".") for r in roles for w in r.split()}
+    """The first name decides when it is a known one; else the majority of the titles the story
+    gives the person's mentions. A surname merges all its bearers' mentions ("Mrs. Clinton" and
+    "Mr. Clinton" into "Bill Clinton"), so one "Mrs." must not make "Bill Clinton" a woman."""
     first = fold(name.split()[0])
-    if marks & _FEMALE_MARKERS or first in _FEMALE_NAMES:
+    if first in _FEMALE_NAMES:
         return "f"
-    if marks & _MALE_MARKERS or first in _MALE_NAMES:
+    if first in _MALE_NAMES:
         return "m"
-    return None
+    marks = [fold(w).strip(".") for r in roles for w in r.split()]
+    female = sum(m in _FEMALE_MARKERS for m in marks)
+    male = sum(m in _MALE_MARKERS for m in marks)
+    return "f" if female > male else "m" if male > female else None
 
 
 def build_name_index(ctx: StoryContext, entities: Sequence[Entity] | None = None,
