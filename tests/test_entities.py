@@ -124,3 +124,15 @@ def test_courtesy_titles_tell_gender_and_pick_the_bearer() -> None:
     assert index.resolve("Mrs. Clinton") == "Hillary Clinton"
     assert index.resolve("Mr. Clinton") == "Bill Clinton"
     assert [n for _, n in index.mentions("then Mrs. Clinton spoke")] == ["Hillary Clinton"]
+
+
+def test_middle_initials_and_the_first_introduced_bearer_of_a_surname() -> None:
+    text = ("Donald J. Trump spoke in Iowa on Monday. Mr. Trump attacked his rivals.\n"
+            "His first wife, Ivana Trump, once sued him. Trump denied it.\n"
+            "Pastor Kevin Swanson attacked the Girl Scouts.")
+    ctx = StoryContext("t", (Article(id="a", text=text),))
+    names = {e.name: e for e in extract_entities(ctx)}
+    assert names["Donald J. Trump"].kind == "person"
+    assert "Trump" in names["Donald J. Trump"].aliases
+    assert names["Kevin Swanson"].kind == "person"
+    assert build_name_index(ctx).resolve("Trump") == "Donald J. Trump"

@@ -144,6 +144,7 @@ _OUTLETS = frozenset(fold(o) for o in (
 # Title words that head a person ("Foreign Minister Sergey Lavrov"); lower case is also a role.
 _ROLE_CORES = wordset("""
 president secretary minister chancellor spokesperson spokesman spokeswoman senator sen rep
+donor megadonor billionaire mogul tycoon magnate pastor ag
 representative governor gov mayor general gen director chairman chairwoman chair ambassador
 envoy king queen prince princess pope premier leader judge justice commander adviser advisor
 speaker mr mrs ms dr prof sir lady counterpart chief official lawmaker diplomat candidate
@@ -513,7 +514,11 @@ def _evidence(
     if fold(after) in _GEO_NOUNS:
         vote("place", W_CONTEXT * 2)
     if not votes:
-        many = 2 <= len(words) <= 3 and all(_name_shaped(w) for w in words)
+        # A middle initial or a suffix keeps a name a name ("Donald J. Trump", "Ed Failor Jr").
+        shaped = [w for w in words if not _INITIALS.fullmatch(w) and fold(w).rstrip(".")
+                  not in {"jr", "sr"}]
+        many = (2 <= len(shaped) <= 3 and len(words) <= 4
+                and all(_name_shaped(w) for w in shaped))
         if many:
             vote("person", W_DEFAULT_PERSON)
         elif len(words) > 1:
@@ -630,6 +635,7 @@ def _merge_groups(groups: Mapping[str, _Group]) -> list[list[str]]:
     uf = _UnionFind(groups)
     kinds = {k: _group_kind(g) for k, g in groups.items()}
     people = [k for k in groups if kinds[k] == "person" and " " in k]
+    first = {k: n for n, k in enumerate(groups)}
     for n, a in enumerate(people):
         for b in people[n + 1:]:
             wa, wb = a.split(), b.split()
@@ -639,11 +645,13 @@ def _merge_groups(groups: Mapping[str, _Group]) -> list[list[str]]:
     for key in groups:
         if " " in key or key in _PLACES or (ACRONYM.fullmatch(key.upper()) and kinds[key] == "org"):
             continue
-        scored = [(fuzz.ratio(key, p.split()[-1]), sum(groups[p].forms.values()), p)
+        # Most mentions first, then the first introduced ("Donald J. Trump" before a later
+        # "Ivana Trump" takes the bare "Trump"): groups are in order of first mention.
+        scored = [(fuzz.ratio(key, p.split()[-1]), sum(groups[p].forms.values()), -first[p], p)
                   for p in people]
         scored = [s for s in scored if s[0] >= SURNAME_MATCH]
         if scored:
-            uf.union(key, max(scored)[2])
+            uf.union(key, max(scored)[3])
     for key, group in groups.items():
         acronyms = {f for f in group.forms if ACRONYM.fullmatch(f)}
         for other in groups:
@@ -706,9 +714,10 @@ def _entities_from_mentions(ctx: StoryContext, mentions: Sequence[_Mention]) -> 
         group.articles.add(mention.article_id)
         group.votes.update(mention.votes)
     order = [a.id for a in ctx.articles]
-    entities = [_to_entity(keys, groups, order) for keys in _merge_groups(groups)]
+    merged = _merge_groups(groups)
+    entities = [_to_entity(keys, groups, order) for keys in merged]
     count = {e.name: sum(groups[k].forms.total() for k in keys)
-             for e, keys in zip(entities, _merge_groups(groups), strict=True)}
+             for e, keys in zip(entities, merged, strict=True)}
     entities.sort(key=lambda e: (-len(e.article_ids), -count[e.name], e.name))
     return tuple(entities)
 
