@@ -385,3 +385,11 @@ def test_definite_roles_outlets_and_party_descriptions() -> None:
     assert by_text["The deal is off."] == "New York Times"
     assert by_text["Trump will win here"] == "a New Hampshire Democrat"
     assert by_text["We are proud of our members"] == "Thomas Hanify"
+
+
+def test_attribution_sentence_before_an_unsplit_doubled_apostrophe_quote() -> None:
+    text = ("Mr. Manafort spoke of the map.\n\n"
+            "''Can we win Illinois?'' Mr. Manafort asked. ''I don't know. But we can make her "
+            "spend money there.''")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Can we win Illinois?"] == "Manafort"

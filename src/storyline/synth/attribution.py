@@ -790,9 +790,15 @@ def _sentence_bounds(para: str, spans: Sequence[MarkedSpan]) -> list[int]:
 
 def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan]) -> bool:
     """Whether ``para[start:stop]`` is a bare attribution sentence: no quote of its own, and a
-    speech verb preceded only by a name, a title or a pronoun (or by nothing)."""
+    speech verb preceded only by a name, a title or a pronoun (or by nothing); a quote later in
+    the sentence ends it (``''Can we win?'' Mr. Manafort asked. ''I don't know.''``: no
+    sentence break is seen before a doubled apostrophe)."""
     if any(start <= sp.outer_start < stop for sp in spans):
-        return False
+        later = [sp.outer_start for sp in spans if start < sp.outer_start < stop]
+        if any(sp.outer_start == start for sp in spans) or not later or not para[
+                :later[0]].rstrip().endswith((".", "!", "?")):
+            return False
+        stop = later[0]
     verbs = _verbs(para, start, stop, strict=True)
     if not verbs:
         return False
