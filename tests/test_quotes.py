@@ -393,3 +393,17 @@ def test_attribution_sentence_before_an_unsplit_doubled_apostrophe_quote() -> No
             "spend money there.''")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["Can we win Illinois?"] == "Manafort"
+
+
+def test_indirect_speech_before_a_quote_sentence_or_paragraph() -> None:
+    text = ("Ash Carter said that for decades some critics had predicted a withdrawal.\n\n"
+            "“That is because this region matters more than any other to our future.”\n\n"
+            "Loretta Lynch announced the lawsuit on Monday. “We are seeking a court order "
+            "today.”\n\n"
+            "Tom Hanks said the plan was fine.\n\n"
+            "“The whole plan is a disgrace to the state,” Jane Doe started.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["That is because this region matters more than any other to our future."] \
+        == "Ash Carter"
+    assert by_text["We are seeking a court order today."] == "Loretta Lynch"
+    assert by_text["The whole plan is a disgrace to the state"] != "Tom Hanks"

@@ -29,7 +29,8 @@ from storyline.synth.entities import (
 )
 from storyline.text import STOPWORDS, fold, sentence_spans, wordset
 
-__all__ = ["MarkedSpan", "Paragraph", "SpeakerResolver", "attribute_spans", "intro_speaker"]
+__all__ = ["MarkedSpan", "Paragraph", "SpeakerResolver", "attribute_spans", "intro_speaker",
+           "lead_speaker"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # How far (in words) an attribution may sit from the quote mark in the adjacent rules.
@@ -1010,6 +1011,16 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
     for k in range(1, len(spans)):
         if found[k] is None and found[k - 1] is not None:
             found[k] = found[k - 1]
+    # i: a quote sentence right after a sentence reporting someone's words in indirect speech
+    # goes on in their words (``Lynch announced the lawsuit on Monday. "We are seeking…"``).
+    for k, span in enumerate(spans):
+        s_start, s_end = sentence_of(span.outer_start)
+        prev_end = spans[k - 1].outer_end if k else 0
+        if (found[k] is None and s_start > prev_end and not _words(para[s_start:span.outer_start],
+                                                                    s_start)
+                and _stands_alone(para, span, s_end)):
+            p_start = max(prev_end, max(b for b in bounds if b < s_start))
+            found[k] = _reported_speaker(para, p_start, s_start, res, p)
     # h: a quote inside a narrative sentence without a speech verb takes the sentence subject
     # ("Sen. Susan Collins joined the group, hammering his “unsuitability for office.”").
     for k, span in enumerate(spans):
@@ -1045,3 +1056,46 @@ def intro_speaker(p: Paragraph, res: SpeakerResolver) -> str | None:
     colon = end - 1
     return res.subject(_subject_left(text, start, colon), p) or \
         _sentence_subject(text, start, colon, res, p)
+
+
+def _reported_speaker(para: str, start: int, stop: int, res: SpeakerResolver,
+                      p: Paragraph) -> str | None:
+    """The speaker a sentence without quotes reports in indirect speech, from its first speech
+    verb (``Carter said that for decades…``, ``Bolton distanced himself… by saying…``): the
+    direct quote opening the next sentence or paragraph usually goes on in their words."""
+    if _QUOTED.search(para, start, stop) is not None:
+        return None
+    for verb, v0, v1 in _verbs(para, start, stop, strict=True)[:1]:
+        if verb.endswith("ing"):
+            return _participle_subject(para, start, v0, res, p)
+        if para[start:v0].rstrip().endswith(("”", "\"", "'")):
+            return res.subject(_subject_right(para, v1), p)  # "…,” wrote Time magazine."
+        return res.subject(_subject_left(para, start, v0), p) or \
+            _sentence_subject(para, start, v0, res, p)
+    return None
+
+
+def _stands_alone(para: str, span: MarkedSpan, stop: int) -> bool:
+    """Whether a quote is a sentence of its own and no speech verb outside quotes before
+    ``stop`` hints at an attribution the rules could not read (``"…," Hannity started``,
+    ``"…?" Trump told Britain’s ITV… when asked…``)."""
+    rest = para[span.outer_end:stop].lstrip()
+    if rest and not (para[span.start:span.end].rstrip()[-1:] in {".", "!", "?"}
+                     and (rest[0].isupper() or rest[0] in "\"“'‘")):
+        return False
+    masked = _QUOTED.sub(lambda m: " " * len(m.group()), para[:stop])
+    return not _verbs(masked, span.outer_end, stop, strict=True)
+
+
+def lead_speaker(p: Paragraph, res: SpeakerResolver, quote: Paragraph,
+                 span: MarkedSpan) -> str | None:
+    """The speaker whose words the last sentence of a paragraph reports (see
+    :func:`_reported_speaker`), for the quote ``span`` opening the next paragraph when it
+    stands alone there (:func:`_stands_alone`)."""
+    if not _stands_alone(quote.text, span, len(quote.text)):
+        return None
+    sentences = list(sentence_spans(p.text.rstrip()))
+    if not sentences:
+        return None
+    start, end, _ = sentences[-1]
+    return _reported_speaker(p.text, start, end, res, p)

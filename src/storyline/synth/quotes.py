@@ -34,14 +34,20 @@ The cascade, in order:
    h. a quote inside a narrative sentence with no speech verb takes the person or organisation
       the entity list knows opening that sentence (the longest known opening of a title-case
       headline: ``Trump Addresses Munich Attack: ‘…’``);
+   i. a quote that is a sentence of its own, with no speech verb left in its sentence, right
+      after a sentence without quotes that reports someone's words (``Lynch announced the
+      lawsuit on Monday. “We are seeking…”``) takes the subject of that sentence's first
+      speech verb;
    appositives, ages, places and parentheses between a name and its verb are skipped
    (``Brian Fallon, a spokesman for the campaign, said`` / ``Cory James, 22, of Flint, Mich.,
    said`` / ``said the bureau's director, James B. Comey``); a speech noun after a
    determiner, a possessive or "of" ("Trump's claim") names no subject;
    g. across paragraphs (:func:`_across_paragraphs`): a paragraph opening with an unattributed
       quote takes the speaker announced by a previous paragraph ending in a colon, else the
-      speaker of the previous paragraph's last quote; a quote paragraph signed by the next
-      one (``- Clinton.``) takes that name.
+      speaker of the previous paragraph's last quote, else (a previous paragraph without
+      quotes) the speaker its last sentence reports as in rule i (``Carter said that… ¶
+      “That’s because…”``) when the quote stands alone in a paragraph without a speech verb;
+      a quote paragraph signed by the next one (``- Clinton.``) takes that name.
    A subject phrase is resolved by :class:`~storyline.synth.entities.NameIndex` (titles stripped,
    surname → full name, unique titles such as "the US Secretary of State" → their holder);
    a name the entity list missed is taken as written when it is name-shaped and no date,
@@ -86,6 +92,7 @@ from storyline.synth.attribution import (
     SpeakerResolver,
     attribute_spans,
     intro_speaker,
+    lead_speaker,
 )
 from storyline.synth.entities import (
     NameIndex,
@@ -306,7 +313,8 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[Paragraph],
                        res: SpeakerResolver) -> list[_Found]:
     """Rule g: a paragraph opening with an unattributed quote takes its speaker from a previous
     paragraph that ends in a colon, else from the last quote of the previous paragraph (a
-    speaker's quotes often run over several paragraphs with one attribution)."""
+    speaker's quotes often run over several paragraphs with one attribution), else from the
+    indirect speech a previous paragraph without quotes ends on (:func:`lead_speaker`)."""
     previous = {p.index: paras[i - 1] for i, p in enumerate(paras) if i}
     out: list[_Found] = []
     for f in found:
@@ -321,6 +329,8 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[Paragraph],
             elif out and out[-1].para.index == prev.index and out[-1].speaker and (
                     out[-1].explicit or _kept(out[-1])):
                 f = _Found(f.para, f.span, out[-1].speaker, False)
+            elif not (out and out[-1].para.index == prev.index):
+                f = _Found(f.para, f.span, lead_speaker(prev, res, f.para, f.span), False)
         out.append(f)
     return out
 
