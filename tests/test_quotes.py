@@ -407,3 +407,22 @@ def test_indirect_speech_before_a_quote_sentence_or_paragraph() -> None:
         == "Ash Carter"
     assert by_text["We are seeking a court order today."] == "Loretta Lynch"
     assert by_text["The whole plan is a disgrace to the state"] != "Tom Hanks"
+
+
+def test_inverted_names_after_roles_with_adjectives_and_abbreviated_ranks() -> None:
+    text = ("“I fundamentally disagree with the plan,” said retired Army Lt. Gen. Mick "
+            "Bednarek, who served in Iraq.\n"
+            "“I will wait and see who wins,” said undecided Republican voter Stephanie Hooton "
+            "of Derry.\n"
+            "“It was his first attempt to make a statement,” said his best friend at Lehigh, "
+            "Bruce Turry.\n"
+            "“This is an extreme revision of the rule,” said David French of the National "
+            "Retail Federation.\n"
+            "“This is crucial for both of them,” said one former GOP leadership aide. "
+            "“Republican House members will run their own campaigns.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["I fundamentally disagree with the plan"] == "Mick Bednarek"
+    assert by_text["I will wait and see who wins"] == "Stephanie Hooton"
+    assert by_text["It was his first attempt to make a statement"] == "Bruce Turry"
+    assert by_text["This is an extreme revision of the rule"] == "David French"
+    assert by_text["This is crucial for both of them"] == "one former GOP leadership aide"

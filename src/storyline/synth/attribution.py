@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from storyline.synth.entities import (
     SPEECH_VERBS,
     NameIndex,
+    is_first_name,
     is_outlet,
     is_party_noun,
     is_pronoun,
@@ -320,6 +321,8 @@ def _subject_right(para: str, start: int) -> _Subject | None:
         if (word.endswith(".") and len(word) > 3 and not word[:-1].isupper()
                 and not is_title_word(word)):
             break
+    while run and fold(run[-1][0]) in {"of", "de", "von", "van", "bin", "al"}:
+        run.pop()  # "said David French of the National Retail Federation"
     if not run or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
         if not run and words and is_pronoun(words[0][0]) and fold(words[0][0]) not in {
                 "his", "her", "their", "its"}:
@@ -337,22 +340,30 @@ def _subject_right(para: str, start: int) -> _Subject | None:
 def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
     """``said [the bureau's director,] James B. Comey``: a lower-case role of at most
     :data:`MAX_ROLE_WORDS` words (no verb, no sentence end), then a name of two or more
-    capitalised words."""
-    for n, (word, _) in enumerate(words[:MAX_ROLE_WORDS + 2]):
+    capitalised words; a lone capitalised word is part of the role (``said undecided
+    Republican voter Stephanie Hooton``, ``said his best friend at Lehigh, Bruce Turry``)."""
+    n = 0
+    while n < min(len(words), MAX_ROLE_WORDS + 2):
+        word = words[n][0]
         if (word in {":", ";"} or word in SPEECH_VERBS
-                or (word.endswith(".") and not _is_name_piece(word))):
-            return None
+                or (word.endswith(".") and (word[:1].islower() or not _is_name_piece(word)))):
+            return None  # a verb or a sentence end ("said one former GOP leadership aide.")
         if n and word[:1].isupper() and not is_title_word(word):
             run: list[tuple[str, int]] = []
             for w, pos in words[n:]:
                 if w in {",", ":", ";"} or not w[:1].isupper() or len(run) >= MAX_SUBJECT_WORDS:
                     break
                 run.append((_strip_dot(w), pos))
-                if w.endswith(".") and not _INITIAL.fullmatch(w):
+                if w.endswith(".") and not _INITIAL.fullmatch(w) and not is_title_word(w):
                     break  # "said election lawyer Joe Birkenstock. "It doesn't…""
             if len(run) >= 2:
                 return _Subject("name", " ".join(w for w, _ in run), run[0][1])
-            return None
+            after = words[n + len(run)][0] if n + len(run) < len(words) else ""
+            if len(run) != 1 or run[0][0].endswith(".") or not (
+                    after == "," or fold(after) in _SOURCE_NOUNS or is_role_word(after)):
+                return None  # "wrote the authors of the “Growth and Opportunity Project,”"
+            n += 1
+        n += 1
     return None
 
 
@@ -694,9 +705,12 @@ def _bare_name(phrase: str) -> str | None:
     name = " ".join(words)
     if _implausible_speaker(name):
         return None
-    if is_outlet(name) or any(not w[:1].isupper() or is_title_word(w) or is_pronoun(w)
+    # After a first name, a title word or a demonym is a surname ("David French").
+    surname = len(words) >= 2 and is_first_name(words[0]) and words[-1][:1].isupper()
+    if is_outlet(name) or any(not w[:1].isupper() or (is_title_word(w) and not (
+            surname and n == len(words) - 1)) or is_pronoun(w)
                               or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
-                              or (w.isupper() and len(w) > 3) for w in words):
+                              or (w.isupper() and len(w) > 3) for n, w in enumerate(words)):
         return None
     return name
 

@@ -41,7 +41,8 @@ from storyline.model import Entity, EntityKind, StoryContext
 from storyline.text import STOPWORDS, fold, paragraphs, split_sentences, wordset
 
 __all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "collect_mentions", "extract_entities",
-           "is_outlet", "is_party_noun", "is_pronoun", "is_role_word", "is_title_word"]
+           "is_first_name", "is_outlet", "is_party_noun", "is_pronoun", "is_role_word",
+           "is_title_word"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # Calibrated on the Geneva seeds and spot-checked on PolNeAR train names: "Zelenskiy"/"Zelensky"
@@ -197,6 +198,7 @@ will rich grant rush faith joy hope may june april august hunter chuck bill mark
 sue pat guy drew ray wade cliff dale gene penny holly iris major summer dawn norm ward win
 """)
 _FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES | _WORD_FIRST_NAMES
+_GENDERED_FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES
 # A capitalised word after a lower-case word or a comma: a name word, not a sentence opener.
 _MIDSENTENCE_CAP = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
 # Words that open place and organisation names ("New Jersey", "North Carolina", "United
@@ -309,6 +311,12 @@ def is_pronoun(word: str) -> bool:
 def is_title_word(word: str) -> bool:
     """A word that may belong to a title before a name ("Deputy", "Foreign", "spokesman")."""
     return _is_title_word(word)
+
+
+def is_first_name(word: str) -> bool:
+    """A common first name ("David", "Peter"): what follows it is a surname even when it is
+    also a title or a demonym ("David French", "Peter T. King")."""
+    return fold(word) in _GENDERED_FIRST_NAMES
 
 
 def is_role_word(word: str) -> bool:
