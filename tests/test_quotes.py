@@ -426,3 +426,10 @@ def test_inverted_names_after_roles_with_adjectives_and_abbreviated_ranks() -> N
     assert by_text["It was his first attempt to make a statement"] == "Bruce Turry"
     assert by_text["This is an extreme revision of the rule"] == "David French"
     assert by_text["This is crucial for both of them"] == "one former GOP leadership aide"
+
+
+def test_according_to_opening_a_sentence() -> None:
+    text = ("Donald Trump spoke at the university. According to Trump, he is now “the worst "
+            "thing that ever happened to the establishment.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["the worst thing that ever happened to the establishment."] == "Donald Trump"

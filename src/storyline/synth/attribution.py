@@ -172,7 +172,7 @@ in into at on to from with by for of about against among between near inside out
 through across under over after before during without toward towards via like
 """)
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
-_ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
+_ACCORDING = re.compile(r"[Aa]ccording to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 # A possessive before a speech verb makes it a noun ("Trump's claim", "the senators' call").
 _POSSESSIVE_WORD = re.compile(r"\w(?:'s|s')$")
 _INITIAL = re.compile(r"[A-Z]\.")
