@@ -433,3 +433,12 @@ def test_according_to_opening_a_sentence() -> None:
             "thing that ever happened to the establishment.”")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["the worst thing that ever happened to the establishment."] == "Donald Trump"
+
+
+def test_short_quote_inside_the_attribution_of_the_quote_before() -> None:
+    text = ("“We have had more successful conventions than this one,” Texas delegate Bill "
+            "Eastland, wearing a cowboy hat and “Ted Cruz” campaign pins, said.")
+    ledger = _one(text)
+    by_text = {q.text: q.speaker for q in ledger}
+    assert by_text["We have had more successful conventions than this one"] == "Bill Eastland"
+    assert "Ted Cruz" not in by_text

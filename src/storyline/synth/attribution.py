@@ -55,6 +55,9 @@ MAX_DESCRIPTION_WORDS = 7
 # Most words after the verb of an attribution sentence that follows its quote ("…?" Sanders
 # replied at a rally in Iowa on Tuesday.); a longer one says something of its own.
 MAX_ATTRIBUTION_TAIL = 12
+# Longest quote read as part of another quote's attribution ("wearing “Ted Cruz” pins"); a
+# longer one is a quote of its own (PolNeAR train: the inner quotes seen are names/slogans).
+MAX_INNER_QUOTE_WORDS = 4
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
 _ADVERBS = wordset("""
@@ -826,6 +829,14 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan
         _appositive_subject(para, start, verbs[0][1]) is not None)
 
 
+def _is_inner(para: str, span: MarkedSpan, sent_end: int) -> bool:
+    """A short closed quote (a name, a slogan) inside a sentence that goes on after it: it may
+    sit inside the attribution of the quote before it."""
+    return (span.closed and span.outer_end < sent_end
+            and len(para[span.start:span.end].split()) <= MAX_INNER_QUOTE_WORDS
+            and not para[span.start:span.end].rstrip().endswith((".", "!", "?", ",")))
+
+
 def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerResolver,
                         p: Paragraph) -> str | None:
     """The subject of a participle cue: the subject of a finite speech verb earlier in the
@@ -885,11 +896,21 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             spans[k].outer_start)[0] else None
 
     # a/b: adjacent patterns (they claim their verb so fallbacks skip it)
+    inner: set[int] = set()  # short quotes inside another quote's attribution
     for k, span in enumerate(spans):
+        if k in inner:
+            continue
         s_start, s_end = sentence_of(span.outer_start)
         nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
         after_end = min(nxt, max(s_end, span.outer_end))
         after = _verbs(para, span.outer_end, after_end, strict=True)
+        if not after and k + 1 < len(spans) and _is_inner(para, spans[k + 1], s_end):
+            # ``"…," Texas delegate Bill Eastland, wearing "Ted Cruz" pins, said``: the verb
+            # after the short inner quote is the attribution of the quote before it.
+            later = spans[k + 2].outer_start if k + 2 < len(spans) else len(para)
+            after = _verbs(para, spans[k + 1].outer_end, min(later, s_end), strict=True)
+            if after:
+                inner.add(k + 1)
         cue_before = re.search(r"\b([A-Za-z]+)\s*[,:]?\s*$", para[s_start:span.outer_start])
         if after and cue_before and cue_before.group(1) in SPEECH_VERBS and _words(
                 para[span.outer_end:after[0][1]], span.outer_end):
