@@ -442,3 +442,15 @@ def test_short_quote_inside_the_attribution_of_the_quote_before() -> None:
     by_text = {q.text: q.speaker for q in ledger}
     assert by_text["We have had more successful conventions than this one"] == "Bill Eastland"
     assert "Ted Cruz" not in by_text
+
+
+def test_quote_paragraph_after_a_known_speaker_opening_the_paragraph_before() -> None:
+    text = ("“Cruz has the same positions as Reagan on the issues,” Richard Viguerie said.\n\n"
+            "Viguerie is upbeat about the chances of Cruz in November.\n\n"
+            "“Not only can Ted Cruz win in November, he is the one with the best chance.”\n\n"
+            "Tom Hanks is upbeat about the weather in November.\n\n"
+            "“The whole state will be sunny and warm for the entire month.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Not only can Ted Cruz win in November, he is the one with the best "
+                   "chance."] == "Richard Viguerie"
+    assert by_text["The whole state will be sunny and warm for the entire month."] is None

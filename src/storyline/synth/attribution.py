@@ -1094,10 +1094,13 @@ def intro_speaker(p: Paragraph, res: SpeakerResolver) -> str | None:
 
 
 def _reported_speaker(para: str, start: int, stop: int, res: SpeakerResolver,
-                      p: Paragraph) -> str | None:
+                      p: Paragraph, speakers: frozenset[str] = frozenset()) -> str | None:
     """The speaker a sentence without quotes reports in indirect speech, from its first speech
     verb (``Carter said that for decades…``, ``Bolton distanced himself… by saying…``): the
-    direct quote opening the next sentence or paragraph usually goes on in their words."""
+    direct quote opening the next sentence or paragraph usually goes on in their words.
+    Without a speech verb, the known person opening the sentence when they are one of
+    ``speakers`` (``Viguerie is upbeat about Cruz’s chances…`` in a story quoting Viguerie
+    throughout)."""
     if _QUOTED.search(para, start, stop) is not None:
         return None
     for verb, v0, v1 in _verbs(para, start, stop, strict=True)[:1]:
@@ -1107,6 +1110,9 @@ def _reported_speaker(para: str, start: int, stop: int, res: SpeakerResolver,
             return res.subject(_subject_right(para, v1), p)  # "…,” wrote Time magazine."
         return res.subject(_subject_left(para, start, v0), p) or \
             _sentence_subject(para, start, v0, res, p)
+    if speakers:
+        found = _opening_subject(para, start, stop, res, p, loose=False)
+        return found if found in speakers and res.index.kind(found) == "person" else None
     return None
 
 
@@ -1122,15 +1128,15 @@ def _stands_alone(para: str, span: MarkedSpan, stop: int) -> bool:
     return not _verbs(masked, span.outer_end, stop, strict=True)
 
 
-def lead_speaker(p: Paragraph, res: SpeakerResolver, quote: Paragraph,
-                 span: MarkedSpan) -> str | None:
+def lead_speaker(p: Paragraph, res: SpeakerResolver, quote: Paragraph, span: MarkedSpan,
+                 speakers: frozenset[str] = frozenset()) -> str | None:
     """The speaker whose words the last sentence of a paragraph reports (see
-    :func:`_reported_speaker`), for the quote ``span`` opening the next paragraph when it
-    stands alone there (:func:`_stands_alone`)."""
+    :func:`_reported_speaker`; ``speakers``: the story's attributed speakers), for the quote
+    ``span`` opening the next paragraph when it stands alone there (:func:`_stands_alone`)."""
     if not _stands_alone(quote.text, span, len(quote.text)):
         return None
     sentences = list(sentence_spans(p.text.rstrip()))
     if not sentences:
         return None
     start, end, _ = sentences[-1]
-    return _reported_speaker(p.text, start, end, res, p)
+    return _reported_speaker(p.text, start, end, res, p, speakers)

@@ -316,6 +316,7 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[Paragraph],
     speaker's quotes often run over several paragraphs with one attribution), else from the
     indirect speech a previous paragraph without quotes ends on (:func:`lead_speaker`)."""
     previous = {p.index: paras[i - 1] for i, p in enumerate(paras) if i}
+    speakers = frozenset(f.speaker for f in found if f.explicit and f.speaker)
     out: list[_Found] = []
     for f in found:
         prev = previous.get(f.para.index)
@@ -330,7 +331,8 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[Paragraph],
                     out[-1].explicit or _kept(out[-1])):
                 f = _Found(f.para, f.span, out[-1].speaker, False)
             elif not (out and out[-1].para.index == prev.index):
-                f = _Found(f.para, f.span, lead_speaker(prev, res, f.para, f.span), False)
+                f = _Found(f.para, f.span, lead_speaker(prev, res, f.para, f.span, speakers),
+                           False)
         out.append(f)
     return out
 
