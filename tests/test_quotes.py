@@ -454,3 +454,12 @@ def test_quote_paragraph_after_a_known_speaker_opening_the_paragraph_before() ->
     assert by_text["Not only can Ted Cruz win in November, he is the one with the best "
                    "chance."] == "Richard Viguerie"
     assert by_text["The whole state will be sunny and warm for the entire month."] is None
+
+
+def test_reaction_cues() -> None:
+    text = ("“This is fantastic for all of us!” beamed Donald Hartley of Madison.\n"
+            "In an address, President François Hollande condemned the “attack whose terrorist "
+            "nature cannot be denied.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["This is fantastic for all of us!"] == "Donald Hartley"
+    assert by_text["attack whose terrorist nature cannot be denied."] == "François Hollande"

@@ -226,6 +226,8 @@ see watch read meet
 _PRONOUNS = wordset("""
 he she they it we i you his her their its him them
 """)
+# The last line holds cues of reaction seen introducing quotes in PolNeAR train ("…!” beamed
+# Donald Hartley", "…?” reacted Trump", "Hollande condemned the “attack…”").
 SPEECH_VERBS = wordset("""
 say says said saying tell tells told telling add adds added adding warn warns warned warning
 state states stated note notes noted noting ask asks asked reply replies replied respond
@@ -260,6 +262,7 @@ acknowledges wondered wonders posited marveled marvelled chided scolded grumbled
 teased huffed reasoned confirmed confirms denied contended contends maintained surmised
 speculated fretted clarified propose proposes proposed remembered retorted indicated
 worried yelling screaming cracked reads
+beamed reacted condemned condemns condemning
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.
