@@ -463,3 +463,10 @@ def test_reaction_cues() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["This is fantastic for all of us!"] == "Donald Hartley"
     assert by_text["attack whose terrorist nature cannot be denied."] == "François Hollande"
+
+
+def test_quote_joined_to_the_next_attributed_quote_of_its_sentence() -> None:
+    text = ("Guns are “the ultimate public health crisis” and “stunt the growth of children,” "
+            "Howard Dean, the former governor of Vermont, proclaimed on Tuesday.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["the ultimate public health crisis"] == "Howard Dean"

@@ -1042,6 +1042,15 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                     para, p_start, s_start, spans):
                 found[k] = res.subject(_subject_left(para, p_start, cue[-1][1]), p)
         explicit[k] = found[k] is not None
+    # f': a quote joined by "and" or a comma to the next quote of its sentence shares that
+    # quote's attribution (``Guns are "the ultimate crisis" and "stunt growth," Dean said``).
+    for k in range(len(spans) - 2, -1, -1):
+        if (found[k] is None and explicit[k + 1] and found[k + 1] is not None
+                and sentence_of(spans[k].outer_start)[0] == sentence_of(
+                    spans[k + 1].outer_start)[0]
+                and re.fullmatch(r"[\s,]*(?:and|or)?[\s,]*",
+                                 para[spans[k].outer_end:spans[k + 1].outer_start])):
+            found[k] = found[k + 1]
     # f: continuation inside the paragraph
     for k in range(1, len(spans)):
         if found[k] is None and found[k - 1] is not None:
