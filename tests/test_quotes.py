@@ -470,3 +470,10 @@ def test_quote_joined_to_the_next_attributed_quote_of_its_sentence() -> None:
             "Howard Dean, the former governor of Vermont, proclaimed on Tuesday.")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["the ultimate public health crisis"] == "Howard Dean"
+
+
+def test_capitalised_verb_before_a_quote_only_in_title_case() -> None:
+    text = ("On the topic, Luis Osuna told The Huffington Post: “A lot of people are assuming "
+            "that it is only Mexicans.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["A lot of people are assuming that it is only Mexicans."] == "Luis Osuna"

@@ -829,6 +829,13 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan
         _appositive_subject(para, start, verbs[0][1]) is not None)
 
 
+def _title_case(text: str) -> bool:
+    """Whether every word of ``text`` is capitalised, as in a title-case headline ("Wisconsin
+    Elects A Justice Who Once Mocked ‘Queers’"): there a capitalised speech verb is a verb,
+    elsewhere it is a name ("told The Huffington Post:")."""
+    return all(w[:1].isupper() or not w[:1].isalpha() for w in text.split())
+
+
 def _is_inner(para: str, span: MarkedSpan, sent_end: int) -> bool:
     """A short closed quote (a name, a slogan) inside a sentence that goes on after it: it may
     sit inside the attribution of the quote before it."""
@@ -961,7 +968,9 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
         before = para[before_start:span.outer_start]
         adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+[^,:\"“”]{1,30}?)?"
                         r"\s*[,:]?\s*$", before)
-        if adj and adj.group(1).lower() in SPEECH_VERBS:
+        if adj and (adj.group(1) in SPEECH_VERBS or (
+                adj.group(1).lower() in SPEECH_VERBS and _title_case(
+                    para[s_start:before_start + adj.start(1)]))):
             v0 = before_start + adj.start(1)
             claimed.add(v0)
             if adj.group(1).lower().endswith("ing"):
