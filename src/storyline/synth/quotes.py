@@ -12,8 +12,9 @@ The cascade, in order:
    a. adjacent after the quote: ``"…," X said`` / ``"…," said X`` / ``"…," he said``, also
       across a short attribution sentence (``"…?" Sanders replied.``), past an appositive
       (``"…," Jeb Bush, the former governor, said``) or an aside (``"…," like the…, said
-      Richard Curtin``); a participle after a quote has no inverted subject (``"…," adding
-      that Trump…``); a verb just before the quote beats a far one after it;
+      Richard Curtin``) or a short quote inside the attribution (``"…," Bill Eastland,
+      wearing "Ted Cruz" pins, said``); a participle after a quote has no inverted subject
+      (``"…," adding that Trump…``); a verb just before the quote beats a far one after it;
    b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``
       / ``Schilling told WEEI: "…"`` (the verb's subject, not its object);
    a passive speech verb takes its agent (``Sanders was asked by host Bill Maher``);
@@ -30,7 +31,9 @@ The cascade, in order:
    when the words left of a verb name nobody, the subject opening the sentence is taken
    (``Carson did not…, but told his supporters, "…"``), past a leading clause (``When asked
    whom she supported, Ms. Sherry…``);
-   f. continuation: a quote with none of these inherits the previous quote of the paragraph;
+   f. continuation: a quote joined by "and" or a comma to the next quote of its sentence
+      shares that quote's attribution (``Guns are "…" and "…," Dean proclaimed``); else a
+      quote with none of these inherits the previous quote of the paragraph;
    h. a quote inside a narrative sentence with no speech verb takes the person or organisation
       the entity list knows opening that sentence (the longest known opening of a title-case
       headline: ``Trump Addresses Munich Attack: ‘…’``);
