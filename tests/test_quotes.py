@@ -487,3 +487,95 @@ def test_plural_groups_are_no_antecedent_of_he_or_she() -> None:
             "he said.")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["We will not back down"] == "Kevin Swanson"
+
+
+def test_attribution_sentence_before_an_unsplit_doubled_apostrophe_quote() -> None:
+    text = ("Mr. Manafort spoke of the map.\n\n"
+            "''Can we win Illinois?'' Mr. Manafort asked. ''I don't know. But we can make her "
+            "spend money there.''")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Can we win Illinois?"] == "Manafort"
+
+
+def test_indirect_speech_before_a_quote_sentence_or_paragraph() -> None:
+    text = ("Ash Carter said that for decades some critics had predicted a withdrawal.\n\n"
+            "“That is because this region matters more than any other to our future.”\n\n"
+            "Loretta Lynch announced the lawsuit on Monday. “We are seeking a court order "
+            "today.”\n\n"
+            "Tom Hanks said the plan was fine.\n\n"
+            "“The whole plan is a disgrace to the state,” Jane Doe started.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["That is because this region matters more than any other to our future."] \
+        == "Ash Carter"
+    assert by_text["We are seeking a court order today."] == "Loretta Lynch"
+    assert by_text["The whole plan is a disgrace to the state"] != "Tom Hanks"
+
+
+def test_inverted_names_after_roles_with_adjectives_and_abbreviated_ranks() -> None:
+    text = ("“I fundamentally disagree with the plan,” said retired Army Lt. Gen. Mick "
+            "Bednarek, who served in Iraq.\n"
+            "“I will wait and see who wins,” said undecided Republican voter Stephanie Hooton "
+            "of Derry.\n"
+            "“It was his first attempt to make a statement,” said his best friend at Lehigh, "
+            "Bruce Turry.\n"
+            "“This is an extreme revision of the rule,” said David French of the National "
+            "Retail Federation.\n"
+            "“This is crucial for both of them,” said one former GOP leadership aide. "
+            "“Republican House members will run their own campaigns.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["I fundamentally disagree with the plan"] == "Mick Bednarek"
+    assert by_text["I will wait and see who wins"] == "Stephanie Hooton"
+    assert by_text["It was his first attempt to make a statement"] == "Bruce Turry"
+    assert by_text["This is an extreme revision of the rule"] == "David French"
+    assert by_text["This is crucial for both of them"] == "one former GOP leadership aide"
+
+
+def test_according_to_opening_a_sentence() -> None:
+    text = ("Donald Trump spoke at the university. According to Trump, he is now “the worst "
+            "thing that ever happened to the establishment.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["the worst thing that ever happened to the establishment."] == "Donald Trump"
+
+
+def test_short_quote_inside_the_attribution_of_the_quote_before() -> None:
+    text = ("“We have had more successful conventions than this one,” Texas delegate Bill "
+            "Eastland, wearing a cowboy hat and “Ted Cruz” campaign pins, said.")
+    ledger = _one(text)
+    by_text = {q.text: q.speaker for q in ledger}
+    assert by_text["We have had more successful conventions than this one"] == "Bill Eastland"
+    assert "Ted Cruz" not in by_text
+
+
+def test_quote_paragraph_after_a_known_speaker_opening_the_paragraph_before() -> None:
+    text = ("“Cruz has the same positions as Reagan on the issues,” Richard Viguerie said.\n\n"
+            "Viguerie is upbeat about the chances of Cruz in November.\n\n"
+            "“Not only can Ted Cruz win in November, he is the one with the best chance.”\n\n"
+            "Tom Hanks is upbeat about the weather in November.\n\n"
+            "“The whole state will be sunny and warm for the entire month.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["Not only can Ted Cruz win in November, he is the one with the best "
+                   "chance."] == "Richard Viguerie"
+    assert by_text["The whole state will be sunny and warm for the entire month."] is None
+
+
+def test_reaction_cues() -> None:
+    text = ("“This is fantastic for all of us!” beamed Donald Hartley of Madison.\n"
+            "In an address, President François Hollande condemned the “attack whose terrorist "
+            "nature cannot be denied.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["This is fantastic for all of us!"] == "Donald Hartley"
+    assert by_text["attack whose terrorist nature cannot be denied."] == "François Hollande"
+
+
+def test_quote_joined_to_the_next_attributed_quote_of_its_sentence() -> None:
+    text = ("Guns are “the ultimate public health crisis” and “stunt the growth of children,” "
+            "Howard Dean, the former governor of Vermont, proclaimed on Tuesday.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["the ultimate public health crisis"] == "Howard Dean"
+
+
+def test_capitalised_verb_before_a_quote_only_in_title_case() -> None:
+    text = ("On the topic, Luis Osuna told The Huffington Post: “A lot of people are assuming "
+            "that it is only Mexicans.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["A lot of people are assuming that it is only Mexicans."] == "Luis Osuna"

@@ -30,7 +30,8 @@ from storyline.synth.entities import (
 )
 from storyline.text import STOPWORDS, fold, sentence_spans, wordset
 
-__all__ = ["MarkedSpan", "Paragraph", "SpeakerResolver", "attribute_spans", "intro_speaker"]
+__all__ = ["MarkedSpan", "Paragraph", "SpeakerResolver", "attribute_spans", "intro_speaker",
+           "lead_speaker"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # How far (in words) an attribution may sit from the quote mark in the adjacent rules.
@@ -57,6 +58,9 @@ MAX_ATTRIBUTION_TAIL = 12
 # Longest aside (in words and commas) between a name and its verb that opens with a
 # preposition ("Clinton, during a town hall meeting in Columbus, Ohio, said"); PolNeAR train.
 MAX_ASIDE_WORDS = 16
+# Longest quote read as part of another quote's attribution ("wearing “Ted Cruz” pins"); a
+# longer one is a quote of its own (PolNeAR train: the inner quotes seen are names/slogans).
+MAX_INNER_QUOTE_WORDS = 4
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
 _ADVERBS = wordset("""
@@ -193,7 +197,7 @@ in into at on to from with by for of about against among between near inside out
 through across under over after before during without toward towards via like
 """)
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
-_ACCORDING = re.compile(r"according to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
+_ACCORDING = re.compile(r"[Aa]ccording to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
 # A possessive before a speech verb makes it a noun ("Trump's claim", "the senators' call").
 _POSSESSIVE_WORD = re.compile(r"\w(?:'s|s')$")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -371,27 +375,30 @@ def _subject_right(para: str, start: int) -> _Subject | None:
 def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
     """``said [the bureau's director,] James B. Comey``: a lower-case role of at most
     :data:`MAX_ROLE_WORDS` words (no verb, no sentence end), then a name of two or more
-    capitalised words."""
-    for n, (word, _) in enumerate(words[:MAX_ROLE_WORDS + 2]):
+    capitalised words; a lone capitalised word is part of the role (``said undecided
+    Republican voter Stephanie Hooton``, ``said his best friend at Lehigh, Bruce Turry``)."""
+    n = 0
+    while n < min(len(words), MAX_ROLE_WORDS + 2):
+        word = words[n][0]
         if (word in {":", ";"} or word in SPEECH_VERBS
-                or (word.endswith(".") and not _is_name_piece(word))):
-            return None
+                or (word.endswith(".") and (word[:1].islower() or not _is_name_piece(word)))):
+            return None  # a verb or a sentence end ("said one former GOP leadership aide.")
         if n and word[:1].isupper() and not is_title_word(word):
             run: list[tuple[str, int]] = []
             for w, pos in words[n:]:
                 if w in {",", ":", ";"} or not w[:1].isupper() or len(run) >= MAX_SUBJECT_WORDS:
                     break
                 run.append((_strip_dot(w), pos))
-                if w.endswith(".") and not _INITIAL.fullmatch(w):
+                if w.endswith(".") and not _INITIAL.fullmatch(w) and not is_title_word(w):
                     break  # "said election lawyer Joe Birkenstock. "It doesn't…""
             if len(run) >= 2:
                 return _Subject("name", " ".join(w for w, _ in run), run[0][1])
-            after = n + len(run)
-            if (run and after + 2 < len(words) and words[after][0] == ","
-                    and words[after + 1][0][:1].isupper()):
-                # The role ends on a place: "said his best friend at Lehigh, Bruce Turry".
-                return _named_after_role(words[after:])
-            return None
+            after = words[n + len(run)][0] if n + len(run) < len(words) else ""
+            if len(run) != 1 or run[0][0].endswith(".") or not (
+                    after == "," or fold(after) in _SOURCE_NOUNS or is_role_word(after)):
+                return None  # "wrote the authors of the “Growth and Opportunity Project,”"
+            n += 1
+        n += 1
     return None
 
 
@@ -792,12 +799,12 @@ def _bare_name(phrase: str) -> str | None:
     name = " ".join(words)
     if _implausible_speaker(name):
         return None
-    # A first name vouches for a surname that is also a nationality ("David French").
-    vouched = len(words) >= 2 and is_first_name(words[0])
-    if is_outlet(name) or any(
-            not w[:1].isupper() or (is_title_word(w) and not (vouched and n == len(words) - 1))
-            or is_pronoun(w) or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
-            or (w.isupper() and len(w) > 3) for n, w in enumerate(words)):
+    # After a first name, a title word or a demonym is a surname ("David French").
+    surname = len(words) >= 2 and is_first_name(words[0]) and words[-1][:1].isupper()
+    if is_outlet(name) or any(not w[:1].isupper() or (is_title_word(w) and not (
+            surname and n == len(words) - 1)) or is_pronoun(w)
+                              or (w.endswith("s") and is_title_word(w[:-1]))  # "Americans"
+                              or (w.isupper() and len(w) > 3) for n, w in enumerate(words)):
         return None
     return name
 
@@ -892,14 +899,20 @@ def _sentence_bounds(para: str, spans: Sequence[MarkedSpan]) -> list[int]:
 
 def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan]) -> bool:
     """Whether ``para[start:stop]`` is a bare attribution sentence: no quote of its own, and a
-    speech verb preceded only by a name, a title or a pronoun (or by nothing)."""
+    speech verb preceded only by a name, a title or a pronoun (or by nothing); a quote later in
+    the sentence ends it when a sentence break before it went unseen (``''Can we win?'' Mr.
+    Manafort asked. ''I don't know.''``: no break is seen before a doubled apostrophe)."""
+    own = [sp for sp in spans if start <= sp.outer_start < stop]
+    if own and own[0].outer_start > start and para[:own[0].outer_start].rstrip().endswith(
+            (".", "!", "?")):
+        stop = own[0].outer_start
+        own = []
     verbs = _verbs(para, start, stop, strict=True)
     if not verbs:
         return False
     # A quote of its own disqualifies the sentence, unless the verb closes the attribution
     # before it: "“…?” Clinton remarked, alluding to “The Revenant.”" (not "Sanders called
     # Trump a “pathological liar.”").
-    own = [sp for sp in spans if start <= sp.outer_start < stop]
     if own and (own[0].outer_start < verbs[0][1]
                 or not re.match(r"\s*[,.]", para[verbs[0][2]:])
                 or not _words(para[verbs[0][2]:own[0].outer_start], verbs[0][2])[1:]):
@@ -917,6 +930,21 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan
     return (len(head) <= MAX_SUBJECT_WORDS and all(
         _is_name_piece(w) or is_pronoun(w) or fold(w) in _ADVERBS for w in head)) or (
         _appositive_subject(para, start, verbs[0][1]) is not None)
+
+
+def _title_case(text: str) -> bool:
+    """Whether every word of ``text`` is capitalised, as in a title-case headline ("Wisconsin
+    Elects A Justice Who Once Mocked ‘Queers’"): there a capitalised speech verb is a verb,
+    elsewhere it is a name ("told The Huffington Post:")."""
+    return all(w[:1].isupper() or not w[:1].isalpha() for w in text.split())
+
+
+def _is_inner(para: str, span: MarkedSpan, sent_end: int) -> bool:
+    """A short closed quote (a name, a slogan) inside a sentence that goes on after it: it may
+    sit inside the attribution of the quote before it."""
+    return (span.closed and span.outer_end < sent_end
+            and len(para[span.start:span.end].split()) <= MAX_INNER_QUOTE_WORDS
+            and not para[span.start:span.end].rstrip().endswith((".", "!", "?", ",")))
 
 
 def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerResolver,
@@ -979,11 +1007,21 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             spans[k].outer_start)[0] else None
 
     # a/b: adjacent patterns (they claim their verb so fallbacks skip it)
+    inner: set[int] = set()  # short quotes inside another quote's attribution
     for k, span in enumerate(spans):
+        if k in inner:
+            continue
         s_start, s_end = sentence_of(span.outer_start)
         nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
         after_end = min(nxt, max(s_end, span.outer_end))
         after = _verbs(para, span.outer_end, after_end, strict=True)
+        if not after and k + 1 < len(spans) and _is_inner(para, spans[k + 1], s_end):
+            # ``"…," Texas delegate Bill Eastland, wearing "Ted Cruz" pins, said``: the verb
+            # after the short inner quote is the attribution of the quote before it.
+            later = spans[k + 2].outer_start if k + 2 < len(spans) else len(para)
+            after = _verbs(para, spans[k + 1].outer_end, min(later, s_end), strict=True)
+            if after:
+                inner.add(k + 1)
         cue_before = re.search(r"\b([A-Za-z]+)\s*[,:]?\s*$", para[s_start:span.outer_start])
         if after and cue_before and cue_before.group(1) in SPEECH_VERBS and _words(
                 para[span.outer_end:after[0][1]], span.outer_end):
@@ -1034,7 +1072,9 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
         before = para[before_start:span.outer_start]
         adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+[^,:\"“”]{1,30}?)?"
                         r"\s*[,:]?\s*$", before)
-        if adj and adj.group(1).lower() in SPEECH_VERBS and not _noun_use(
+        if adj and (adj.group(1) in SPEECH_VERBS or (
+                adj.group(1).lower() in SPEECH_VERBS and _title_case(
+                    para[s_start:before_start + adj.start(1)]))) and not _noun_use(
                 para, before_start + adj.start(1)):
             v0 = before_start + adj.start(1)
             claimed.add(v0)
@@ -1120,10 +1160,29 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                 # consultant Phil Musser says. "…"``)
                 found[k] = res.subject(_subject_left(para, p_start, cue[-1][1]), p)
         explicit[k] = found[k] is not None
+    # f': a quote joined by "and" or a comma to the next quote of its sentence shares that
+    # quote's attribution (``Guns are "the ultimate crisis" and "stunt growth," Dean said``).
+    for k in range(len(spans) - 2, -1, -1):
+        if (found[k] is None and explicit[k + 1] and found[k + 1] is not None
+                and sentence_of(spans[k].outer_start)[0] == sentence_of(
+                    spans[k + 1].outer_start)[0]
+                and re.fullmatch(r"[\s,]*(?:and|or)?[\s,]*",
+                                 para[spans[k].outer_end:spans[k + 1].outer_start])):
+            found[k] = found[k + 1]
     # f: continuation inside the paragraph
     for k in range(1, len(spans)):
         if found[k] is None and found[k - 1] is not None:
             found[k] = found[k - 1]
+    # i: a quote sentence right after a sentence reporting someone's words in indirect speech
+    # goes on in their words (``Lynch announced the lawsuit on Monday. "We are seeking…"``).
+    for k, span in enumerate(spans):
+        s_start, s_end = sentence_of(span.outer_start)
+        prev_end = spans[k - 1].outer_end if k else 0
+        if (found[k] is None and s_start > prev_end and not _words(para[s_start:span.outer_start],
+                                                                    s_start)
+                and _stands_alone(para, span, s_end)):
+            p_start = max(prev_end, max(b for b in bounds if b < s_start))
+            found[k] = _reported_speaker(para, p_start, s_start, res, p)
     # h: a quote inside a narrative sentence without a speech verb takes the sentence subject
     # ("Sen. Susan Collins joined the group, hammering his “unsuitability for office.”").
     for k, span in enumerate(spans):
@@ -1159,3 +1218,52 @@ def intro_speaker(p: Paragraph, res: SpeakerResolver) -> str | None:
     colon = end - 1
     return res.subject(_subject_left(text, start, colon), p) or \
         _sentence_subject(text, start, colon, res, p)
+
+
+def _reported_speaker(para: str, start: int, stop: int, res: SpeakerResolver,
+                      p: Paragraph, speakers: frozenset[str] = frozenset()) -> str | None:
+    """The speaker a sentence without quotes reports in indirect speech, from its first speech
+    verb (``Carter said that for decades…``, ``Bolton distanced himself… by saying…``): the
+    direct quote opening the next sentence or paragraph usually goes on in their words.
+    Without a speech verb, the known person opening the sentence when they are one of
+    ``speakers`` (``Viguerie is upbeat about Cruz’s chances…`` in a story quoting Viguerie
+    throughout)."""
+    if _QUOTED.search(para, start, stop) is not None:
+        return None
+    for verb, v0, v1 in _verbs(para, start, stop, strict=True)[:1]:
+        if verb.endswith("ing"):
+            return _participle_subject(para, start, v0, res, p)
+        if para[start:v0].rstrip().endswith(("”", "\"", "'")):
+            return res.subject(_subject_right(para, v1), p)  # "…,” wrote Time magazine."
+        return res.subject(_subject_left(para, start, v0), p) or \
+            _sentence_subject(para, start, v0, res, p)
+    if speakers:
+        found = _opening_subject(para, start, stop, res, p, loose=False)
+        return found if found in speakers and res.index.kind(found) == "person" else None
+    return None
+
+
+def _stands_alone(para: str, span: MarkedSpan, stop: int) -> bool:
+    """Whether a quote is a sentence of its own and no speech verb outside quotes before
+    ``stop`` hints at an attribution the rules could not read (``"…," Hannity started``,
+    ``"…?" Trump told Britain’s ITV… when asked…``)."""
+    rest = para[span.outer_end:stop].lstrip()
+    if rest and not (para[span.start:span.end].rstrip()[-1:] in {".", "!", "?"}
+                     and (rest[0].isupper() or rest[0] in "\"“'‘")):
+        return False
+    masked = _QUOTED.sub(lambda m: " " * len(m.group()), para[:stop])
+    return not _verbs(masked, span.outer_end, stop, strict=True)
+
+
+def lead_speaker(p: Paragraph, res: SpeakerResolver, quote: Paragraph, span: MarkedSpan,
+                 speakers: frozenset[str] = frozenset()) -> str | None:
+    """The speaker whose words the last sentence of a paragraph reports (see
+    :func:`_reported_speaker`; ``speakers``: the story's attributed speakers), for the quote
+    ``span`` opening the next paragraph when it stands alone there (:func:`_stands_alone`)."""
+    if not _stands_alone(quote.text, span, len(quote.text)):
+        return None
+    sentences = list(sentence_spans(p.text.rstrip()))
+    if not sentences:
+        return None
+    start, end, _ = sentences[-1]
+    return _reported_speaker(p.text, start, end, res, p, speakers)

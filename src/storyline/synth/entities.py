@@ -199,6 +199,7 @@ will rich grant rush faith joy hope may june april august hunter chuck bill mark
 sue pat guy drew ray wade cliff dale gene penny holly iris major summer dawn norm ward win
 """)
 _FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES | _WORD_FIRST_NAMES
+_GENDERED_FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES
 # A capitalised word after a lower-case word or a comma: a name word, not a sentence opener.
 _MIDSENTENCE_CAP = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
 # Words that open place and organisation names ("New Jersey", "North Carolina", "United
@@ -229,6 +230,8 @@ _COURTESY_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss)\.?\s+$")
 _PRONOUNS = wordset("""
 he she they it we i you his her their its him them
 """)
+# The last line holds cues of reaction seen introducing quotes in PolNeAR train ("…!” beamed
+# Donald Hartley", "…?” reacted Trump", "Hollande condemned the “attack…”").
 SPEECH_VERBS = wordset("""
 say says said saying tell tells told telling add adds added adding warn warns warned warning
 state states stated note notes noted noting ask asks asked reply replies replied respond
@@ -263,6 +266,7 @@ acknowledges wondered wonders posited marveled marvelled chided scolded grumbled
 teased huffed reasoned confirmed confirms denied contended contends maintained surmised
 speculated fretted clarified propose proposes proposed remembered retorted indicated
 worried yelling screaming cracked reads
+beamed reacted condemned condemns condemning
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.
@@ -314,6 +318,12 @@ def is_pronoun(word: str) -> bool:
 def is_title_word(word: str) -> bool:
     """A word that may belong to a title before a name ("Deputy", "Foreign", "spokesman")."""
     return _is_title_word(word)
+
+
+def is_first_name(word: str) -> bool:
+    """A common first name ("David", "Peter"): what follows it is a surname even when it is
+    also a title or a demonym ("David French", "Peter T. King")."""
+    return fold(word) in _GENDERED_FIRST_NAMES
 
 
 def is_role_word(word: str) -> bool:
@@ -460,11 +470,6 @@ def _split_title(words: Sequence[str]) -> tuple[list[str], list[str]]:
                                          and fold(w) not in _ORG_SUFFIXES for w in rest):
         return list(words[:j]), rest
     return [], list(words)
-
-
-def is_first_name(word: str) -> bool:
-    """A first name of the built-in lists ("David", "Hillary")."""
-    return fold(word) in _FIRST_NAMES
 
 
 def is_party_noun(word: str) -> bool:

@@ -12,8 +12,9 @@ The cascade, in order:
    a. adjacent after the quote: ``"…," X said`` / ``"…," said X`` / ``"…," he said``, also
       across a short attribution sentence (``"…?" Sanders replied.``), past an appositive
       (``"…," Jeb Bush, the former governor, said``) or an aside (``"…," like the…, said
-      Richard Curtin``); a participle after a quote has no inverted subject (``"…," adding
-      that Trump…``); a verb just before the quote beats a far one after it;
+      Richard Curtin``) or a short quote inside the attribution (``"…," Bill Eastland,
+      wearing "Ted Cruz" pins, said``); a participle after a quote has no inverted subject
+      (``"…," adding that Trump…``); a verb just before the quote beats a far one after it;
    b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``
       / ``Schilling told WEEI: "…"`` (the verb's subject, not its object);
    a passive speech verb takes its agent (``Sanders was asked by host Bill Maher``);
@@ -30,18 +31,26 @@ The cascade, in order:
    when the words left of a verb name nobody, the subject opening the sentence is taken
    (``Carson did not…, but told his supporters, "…"``), past a leading clause (``When asked
    whom she supported, Ms. Sherry…``);
-   f. continuation: a quote with none of these inherits the previous quote of the paragraph;
+   f. continuation: a quote joined by "and" or a comma to the next quote of its sentence
+      shares that quote's attribution (``Guns are "…" and "…," Dean proclaimed``); else a
+      quote with none of these inherits the previous quote of the paragraph;
    h. a quote inside a narrative sentence with no speech verb takes the person or organisation
       the entity list knows opening that sentence (the longest known opening of a title-case
       headline: ``Trump Addresses Munich Attack: ‘…’``);
+   i. a quote that is a sentence of its own, with no speech verb left in its sentence, right
+      after a sentence without quotes that reports someone's words (``Lynch announced the
+      lawsuit on Monday. “We are seeking…”``) takes the subject of that sentence's first
+      speech verb;
    appositives, ages, places and parentheses between a name and its verb are skipped
    (``Brian Fallon, a spokesman for the campaign, said`` / ``Cory James, 22, of Flint, Mich.,
    said`` / ``said the bureau's director, James B. Comey``); a speech noun after a
    determiner, a possessive or "of" ("Trump's claim") names no subject;
    g. across paragraphs (:func:`_across_paragraphs`): a paragraph opening with an unattributed
       quote takes the speaker announced by a previous paragraph ending in a colon, else the
-      speaker of the previous paragraph's last quote; a quote paragraph signed by the next
-      one (``- Clinton.``) takes that name.
+      speaker of the previous paragraph's last quote, else (a previous paragraph without
+      quotes) the speaker its last sentence reports as in rule i (``Carter said that… ¶
+      “That’s because…”``) when the quote stands alone in a paragraph without a speech verb;
+      a quote paragraph signed by the next one (``- Clinton.``) takes that name.
    A subject phrase is resolved by :class:`~storyline.synth.entities.NameIndex` (titles stripped,
    surname → full name, unique titles such as "the US Secretary of State" → their holder);
    a name the entity list missed is taken as written when it is name-shaped and no date,
@@ -86,6 +95,7 @@ from storyline.synth.attribution import (
     SpeakerResolver,
     attribute_spans,
     intro_speaker,
+    lead_speaker,
 )
 from storyline.synth.entities import (
     NameIndex,
@@ -306,8 +316,10 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[Paragraph],
                        res: SpeakerResolver) -> list[_Found]:
     """Rule g: a paragraph opening with an unattributed quote takes its speaker from a previous
     paragraph that ends in a colon, else from the last quote of the previous paragraph (a
-    speaker's quotes often run over several paragraphs with one attribution)."""
+    speaker's quotes often run over several paragraphs with one attribution), else from the
+    indirect speech a previous paragraph without quotes ends on (:func:`lead_speaker`)."""
     previous = {p.index: paras[i - 1] for i, p in enumerate(paras) if i}
+    speakers = frozenset(f.speaker for f in found if f.explicit and f.speaker)
     out: list[_Found] = []
     for f in found:
         prev = previous.get(f.para.index)
@@ -321,6 +333,9 @@ def _across_paragraphs(found: Sequence[_Found], paras: Sequence[Paragraph],
             elif out and out[-1].para.index == prev.index and out[-1].speaker and (
                     out[-1].explicit or _kept(out[-1])):
                 f = _Found(f.para, f.span, out[-1].speaker, False)
+            elif not (out and out[-1].para.index == prev.index):
+                f = _Found(f.para, f.span, lead_speaker(prev, res, f.para, f.span, speakers),
+                           False)
         out.append(f)
     return out
 
