@@ -579,3 +579,10 @@ def test_capitalised_verb_before_a_quote_only_in_title_case() -> None:
             "that it is only Mexicans.”")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["A lot of people are assuming that it is only Mexicans."] == "Luis Osuna"
+
+
+def test_bare_attribution_sentence_credits_its_first_verb() -> None:
+    text = ("“Two billionaires started a super PAC against me,” Hillary Clinton said, "
+            "referencing a super PAC called Future45. “So they clearly think I will do it.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["So they clearly think I will do it."] == "Hillary Clinton"

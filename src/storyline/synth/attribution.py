@@ -1154,11 +1154,16 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             cue = _verbs(para, p_start, s_start, strict=True)
             final = bool(cue) and not any(
                 c.isalnum() for c in para[cue[-1][2]:s_start])
-            if cue and not cue[-1][0].endswith("ing") and (
+            # The attribution's verb is its first one; a verb later in it belongs to its tail
+            # (``"…," Clinton said, referencing a super PAC called Future45.``: not the PAC).
+            first = cue[-1] if final else cue[0] if cue else None
+            if first is not None and not first[0].endswith("ing") and (
                     final or _is_attribution(para, p_start, s_start, spans)):
                 # (or a sentence that ends on its speech verb: ``Or maybe Jeb Bush, digital
                 # consultant Phil Musser says. "…"``)
-                found[k] = res.subject(_subject_left(para, p_start, cue[-1][1]), p)
+                lead = _subject_left(para, p_start, first[1]) if _words(
+                    para[p_start:first[1]], p_start) else _subject_right(para, first[2])
+                found[k] = res.subject(lead, p)
         explicit[k] = found[k] is not None
     # f': a quote joined by "and" or a comma to the next quote of its sentence shares that
     # quote's attribution (``Guns are "the ultimate crisis" and "stunt growth," Dean said``).
