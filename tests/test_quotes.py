@@ -586,3 +586,10 @@ def test_bare_attribution_sentence_credits_its_first_verb() -> None:
             "referencing a super PAC called Future45. “So they clearly think I will do it.”")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["So they clearly think I will do it."] == "Hillary Clinton"
+
+
+def test_sentence_subject_reads_past_a_lower_case_role_before_the_name() -> None:
+    text = ("Republican presidential nominee Donald Trump issued the following statement: "
+            "“We will win this thing together.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We will win this thing together."] == "Donald Trump"

@@ -858,6 +858,9 @@ def _opening_subject(para: str, sent_start: int, end: int, res: SpeakerResolver,
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.append(word)
+    named = _name_after_lower_role([w for w, _ in words[len(run):]]) if len(run) <= 1 else []
+    if named:
+        run = named  # "Republican presidential nominee Donald Trump issued…": not "Republican"
     if loose and run:
         outlet = re.sub(r"^[Tt]he\s+", "", " ".join(run))
         if is_outlet(outlet):
@@ -872,6 +875,26 @@ def _opening_subject(para: str, sent_start: int, end: int, res: SpeakerResolver,
         # Attack: ‘This Cannot Continue.’" → the longest known opening.
         found = res.name(" ".join(run[:n]))
     return found
+
+
+def _name_after_lower_role(words: Sequence[str]) -> list[str]:
+    """The name after a lower-case role that goes on a sentence's opening word ("[Republican]
+    presidential front-runner Donald Trump", "conservative commentator Jonah Goldberg"): up to
+    :data:`MAX_ROLE_WORDS` lower-case words, no stop word among them, ending on a title or a
+    source noun, then two or more capitalised words; else nothing."""
+    n = 0
+    while n < min(len(words), MAX_ROLE_WORDS) and words[n].islower() and words[n].replace(
+            "-", "").isalpha() and words[n] not in STOPWORDS:
+        n += 1  # no article or preposition: "knocked a statement by actor George Clooney"
+    if not n or not (is_role_word(words[n - 1]) or fold(words[n - 1]) in _SOURCE_NOUNS
+                     or fold(words[n - 1]) in {"front-runner", "nominee", "hopeful"}):
+        return []
+    run: list[str] = []
+    for word in words[n:]:
+        if word in {",", ":", ";"} or not word[:1].isupper() or len(run) >= MAX_SUBJECT_WORDS:
+            break
+        run.append(word)
+    return run if len(run) >= 2 else []
 
 
 def _sentence_subject(para: str, sent_start: int, verb_at: int, res: SpeakerResolver,
