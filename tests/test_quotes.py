@@ -593,3 +593,12 @@ def test_sentence_subject_reads_past_a_lower_case_role_before_the_name() -> None
             "“We will win this thing together.”")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["We will win this thing together."] == "Donald Trump"
+
+
+def test_inverted_cue_set_off_by_commas_before_the_quote() -> None:
+    text = ("Simon Rosenberg runs a think tank. The plan failed, explained Rosenberg, “We did "
+            "not have the money to go on.”\n"
+            "Dick Dever, a delegate, told POLITICO, “Of the three, I like John Kasich best.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["We did not have the money to go on."] == "Simon Rosenberg"
+    assert by_text["Of the three, I like John Kasich best."] == "Dick Dever"

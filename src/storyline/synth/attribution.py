@@ -198,6 +198,11 @@ through across under over after before during without toward towards via like
 """)
 _NOT_SPEAKERS = frozenset(["they", "we", "i", "you", "it", "who", "which", "that", "this"])
 _ACCORDING = re.compile(r"[Aa]ccording to\s+((?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5})")
+# An inverted speech verb and its subject set off before a quote: ", explained Rosenberg, “".
+_INVERTED_CUE = re.compile(r"\b([a-z]+)\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*\s*,\s*$")
+# Speech verbs whose next word is their object, not an inverted subject ("told POLITICO,";
+# PolNeAR train: "telling Reuters," and "told POLITICO," were the only misreadings).
+_OBJECT_VERBS = wordset("told tell tells asked ask asks")
 # A possessive before a speech verb makes it a noun ("Trump's claim", "the senators' call").
 _POSSESSIVE_WORD = re.compile(r"\w(?:'s|s')$")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -1109,6 +1114,18 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                     _description_near(para, before_start, v0, v0, after_quote=False) or \
                     _sentence_subject(para, s_start, v0, res, p) or \
                     _role_subject(para, before_start, v0)
+            explicit[k] = found[k] is not None
+        elif (inverted := _INVERTED_CUE.search(before)) is not None and inverted.group(
+                1) in SPEECH_VERBS and not inverted.group(1).endswith("ing") and fold(
+                inverted.group(1)) not in _OBJECT_VERBS and (not _words(
+                before[:inverted.start(1)], 0) or before[:inverted.start(1)].rstrip().endswith(
+                ",")) and not is_outlet(inverted.group(0)[len(inverted.group(1)):].strip(" ,")):
+            # b: an inverted cue set off by commas before the quote (``The plan failed,
+            # explained Rosenberg, "…"`` / ``But, said Solovey, "…"``); a verb whose object
+            # follows it is none (``Dever, who was listed…, told POLITICO, "…"``).
+            v1 = before_start + inverted.end(1)
+            claimed.add(before_start + inverted.start(1))
+            found[k] = res.subject(_subject_right(para, v1), p)
             explicit[k] = found[k] is not None
         elif before.rstrip().endswith(":"):
             # b': a colon cue without a verb: ``Michael McDonald: "…"`` / ``More from Jones: "…"``.
