@@ -602,3 +602,13 @@ def test_inverted_cue_set_off_by_commas_before_the_quote() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["We did not have the money to go on."] == "Simon Rosenberg"
     assert by_text["Of the three, I like John Kasich best."] == "Dick Dever"
+
+
+def test_unknown_long_role_before_a_first_name_and_party_tags_are_dropped() -> None:
+    text = ("The bill passed. Senate Intelligence Ranking Democrat Dianne Feinstein (D-Calif.) "
+            "last week said Clinton was not the originator of any “top secret email chains at "
+            "all.”\n"
+            "“We have to stop this now,” Sen. Claire McCaskill (D-Mo.) told reporters.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["top secret email chains at all."] == "Dianne Feinstein"
+    assert by_text["We have to stop this now"] == "Claire McCaskill"

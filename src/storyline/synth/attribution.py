@@ -206,6 +206,8 @@ _OBJECT_VERBS = wordset("told tell tells asked ask asks")
 # A possessive before a speech verb makes it a noun ("Trump's claim", "the senators' call").
 _POSSESSIVE_WORD = re.compile(r"\w(?:'s|s')$")
 _INITIAL = re.compile(r"[A-Z]\.")
+# A party and state tag after a lawmaker's name ("D-Calif", "R-Texas").
+_PARTY_TAG = re.compile(r"[DRI]-[A-Z][A-Za-z.]*")
 # Sentence-opening participles and adverbs ("Appearing", "Hastily"); 7+ letters so that names
 # such as "Kelly" or "King" are never taken for them (checked on PolNeAR train subjects).
 _NOT_NAME_WORD = re.compile(r"^[A-Z][a-z]{4,}(?:ing|ly)$")
@@ -796,6 +798,12 @@ def _bare_name(phrase: str) -> str | None:
                      or fold(words[0]) in _OPENERS or fold(words[0]) in _NOT_NAME_OPENERS
                      or _not_name_word(words[0], len(words))):
         words = words[1:]  # "Appearing on CBS…", "Given Sanders…", "Hastily…"
+    words = [w for w in words if not _PARTY_TAG.fullmatch(w)]  # "Dianne Feinstein (D-Calif.)"
+    firsts = [n for n, w in enumerate(words) if is_first_name(w) and 2 <= len(words) - n <= 3]
+    if len(words) > MAX_BARE_NAME_WORDS and firsts:
+        # "New York City Public Advocate Trish James": a role the title list lacks, then a
+        # known first name opening the person's name.
+        words = words[firsts[0]:]
     if not 1 <= len(words) <= MAX_BARE_NAME_WORDS:
         return None
     if len(words) == 1 and (fold(words[0]) in _GROUP_NOUNS or fold(words[0]) in STOPWORDS
