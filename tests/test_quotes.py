@@ -612,3 +612,10 @@ def test_unknown_long_role_before_a_first_name_and_party_tags_are_dropped() -> N
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["top secret email chains at all."] == "Dianne Feinstein"
     assert by_text["We have to stop this now"] == "Claire McCaskill"
+
+
+def test_sentence_adverbs_likewise_and_sooner_are_no_speakers() -> None:
+    text = ("Another crowd, another town hall. Sooner or later, the New Jersey governor told "
+            "reporters, “it starts to pay off for all of us.”")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["it starts to pay off for all of us."] == "the New Jersey governor"

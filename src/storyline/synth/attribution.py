@@ -77,8 +77,9 @@ but and so yet still also then later meanwhile however instead earlier now asked
 after before during when while monday tuesday wednesday thursday friday saturday sunday
 even ever indeed though although because since until unless once this last next week
 month year morning afternoon evening night weekend moreover furthermore additionally besides
-nevertheless nonetheless thus hence therefore meanwhile overall
-""")
+nevertheless nonetheless thus hence therefore meanwhile overall likewise similarly sooner
+""")  # (likewise, sooner: "Likewise, a paper…", "Sooner or later, the governor told" gave them
+# as speakers in PolNeAR train)
 # Words opening a subordinate clause or a participle phrase before the subject ("As the crowd
 # began to chant, Silverman…", "Asked about it, Christie said").
 _CLAUSE_OPENERS = wordset("""
