@@ -579,3 +579,13 @@ def test_capitalised_verb_before_a_quote_only_in_title_case() -> None:
             "that it is only Mexicans.”")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["A lot of people are assuming that it is only Mexicans."] == "Luis Osuna"
+
+
+def test_pronoun_reaches_a_surname_with_an_apostrophe() -> None:
+    text = ("Obama has called the chaos in Libya a lesson he had to learn.\n\n"
+            "Michael O'Hanlon, a foreign policy expert at the Brookings Institution, says Libya "
+            "is the biggest trouble spot for Clinton. “I do think she's got to rethink her "
+            "argument right now,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["I do think she's got to rethink her argument right now"] == (
+        "Michael O'Hanlon")
