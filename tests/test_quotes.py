@@ -589,3 +589,12 @@ def test_pronoun_reaches_a_surname_with_an_apostrophe() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["I do think she's got to rethink her argument right now"] == (
         "Michael O'Hanlon")
+
+
+def test_pronoun_prefers_the_main_clause_subject_to_a_leading_clause_name() -> None:
+    text = ("Secretary General Kofi Annan spoke in New York.\n\n"
+            "Asked whether he was concerned that Donald Trump, who has called global warming a "
+            "hoax, could be the next president, Annan demurred.\n\n"
+            "“There is no political ideology; there is just one science,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["There is no political ideology; there is just one science"] == "Kofi Annan"
