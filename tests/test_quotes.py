@@ -598,3 +598,10 @@ def test_pronoun_prefers_the_main_clause_subject_to_a_leading_clause_name() -> N
             "“There is no political ideology; there is just one science,” he said.")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["There is no political ideology; there is just one science"] == "Kofi Annan"
+
+
+def test_pronoun_skips_a_name_that_opens_what_was_said() -> None:
+    text = ("Brian Murphy, the chairman of the county party, said Trump continued to hurt his "
+            "cause. “I don’t think it’s cut well for him,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["I don’t think it’s cut well for him"] == "Brian Murphy"

@@ -377,6 +377,20 @@ def _subject_right(para: str, start: int) -> _Subject | None:
     return _Subject(kind, phrase, run[0][1])
 
 
+def _reported_subject(para: str, subject: _Subject) -> bool:
+    """Whether the name after a speech verb is followed by a verb of its own, so it is the
+    subject of what was said ("said Trump continued…"), not an inverted speaker ("said Trump
+    on Monday", "said Sen. X of Ohio", "said Y, who…")."""
+    if subject.kind != "name":
+        return False
+    end = subject.at
+    for word in subject.phrase.split():
+        end = para.find(word, end) + len(word)
+    nxt = _next_token(para, end)
+    return nxt[:1].islower() and fold(nxt).strip(",.") not in _PREPOSITIONS | {
+        "and", "or", "who", "whose", "which", "that", "recently", "earlier", "later"}
+
+
 def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
     """``said [the bureau's director,] James B. Comey``: a lower-case role of at most
     :data:`MAX_ROLE_WORDS` words (no verb, no sentence end), then a name of two or more
@@ -643,6 +657,15 @@ class SpeakerResolver:
                 subj = _subject_left(masked, start, v0)
             else:  # "said Katie Harbath" / "The approach is costly, said Katie Harbath"
                 subj = _subject_right(masked, v1)
+                if subj is not None and _reported_subject(masked, subj):
+                    # "Brian Murphy, the chairman of the county GOP, said Trump continued to
+                    # hurt his cause": the name after the verb opens what was said.
+                    subj = _appositive_subject(masked, start, v0)
+                    if subj is not None and _POSSESSIVE_WORD.search(
+                            subj.phrase.split()[0].replace("’", "'")):
+                        # "Trump's attorney, Alan Garten, said Nunberg was…": the name next.
+                        comma = masked.find(",", subj.at, v0)
+                        subj = _appositive_subject(masked, comma + 1, v0) if comma > 0 else None
             if subj is not None and subj.kind == "name":
                 name = self.name(subj.phrase, loose=True)
                 if (name is not None and self.index.kind(name) != "org"
