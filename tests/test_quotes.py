@@ -619,3 +619,29 @@ def test_sentence_adverbs_likewise_and_sooner_are_no_speakers() -> None:
             "reporters, “it starts to pay off for all of us.”")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["it starts to pay off for all of us."] == "the New Jersey governor"
+
+
+def test_pronoun_reaches_a_surname_with_an_apostrophe() -> None:
+    text = ("Obama has called the chaos in Libya a lesson he had to learn.\n\n"
+            "Michael O'Hanlon, a foreign policy expert at the Brookings Institution, says Libya "
+            "is the biggest trouble spot for Clinton. “I do think she's got to rethink her "
+            "argument right now,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["I do think she's got to rethink her argument right now"] == (
+        "Michael O'Hanlon")
+
+
+def test_pronoun_prefers_the_main_clause_subject_to_a_leading_clause_name() -> None:
+    text = ("Secretary General Kofi Annan spoke in New York.\n\n"
+            "Asked whether he was concerned that Donald Trump, who has called global warming a "
+            "hoax, could be the next president, Annan demurred.\n\n"
+            "“There is no political ideology; there is just one science,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["There is no political ideology; there is just one science"] == "Kofi Annan"
+
+
+def test_pronoun_skips_a_name_that_opens_what_was_said() -> None:
+    text = ("Brian Murphy, the chairman of the county party, said Trump continued to hurt his "
+            "cause. “I don’t think it’s cut well for him,” he said.")
+    by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["I don’t think it’s cut well for him"] == "Brian Murphy"

@@ -100,6 +100,11 @@ _SUBORDINATORS = wordset("when while as although though because since if once un
 # faces Republican frontrunner Trump, who has insulted women, Mexicans and Muslims in a
 # volatile campaign, she replied"; 16 and 24 miss it, 40 changes nothing more).
 MAX_CLAUSE_WORDS = 32
+# Longest leading clause (words and commas) whose names yield to the main clause's subject as a
+# pronoun's antecedent (PolNeAR train: 40 reaches "Asked whether he was concerned that Donald
+# Trump, the presumptive Republican presidential nominee, who has called … a hoax, could be the
+# next occupant of the White House, Ban demurred"; 32 misses it, 60 changes nothing more).
+MAX_LEADING_CLAUSE_WORDS = 40
 # Capitalised plural nouns that open sentences but name no one ("Officials said…").
 _GROUP_NOUNS = wordset("""
 officials analysts democrats republicans experts critics officers supporters voters observers
@@ -380,6 +385,20 @@ def _subject_right(para: str, start: int) -> _Subject | None:
     return _Subject(kind, phrase, run[0][1])
 
 
+def _reported_subject(para: str, subject: _Subject) -> bool:
+    """Whether the name after a speech verb is followed by a verb of its own, so it is the
+    subject of what was said ("said Trump continued…"), not an inverted speaker ("said Trump
+    on Monday", "said Sen. X of Ohio", "said Y, who…")."""
+    if subject.kind != "name":
+        return False
+    end = subject.at
+    for word in subject.phrase.split():
+        end = para.find(word, end) + len(word)
+    nxt = _next_token(para, end)
+    return nxt[:1].islower() and fold(nxt).strip(",.") not in _PREPOSITIONS | {
+        "and", "or", "who", "whose", "which", "that", "recently", "earlier", "later"}
+
+
 def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
     """``said [the bureau's director,] James B. Comey``: a lower-case role of at most
     :data:`MAX_ROLE_WORDS` words (no verb, no sentence end), then a name of two or more
@@ -646,6 +665,15 @@ class SpeakerResolver:
                 subj = _subject_left(masked, start, v0)
             else:  # "said Katie Harbath" / "The approach is costly, said Katie Harbath"
                 subj = _subject_right(masked, v1)
+                if subj is not None and _reported_subject(masked, subj):
+                    # "Brian Murphy, the chairman of the county GOP, said Trump continued to
+                    # hurt his cause": the name after the verb opens what was said.
+                    subj = _appositive_subject(masked, start, v0)
+                    if subj is not None and _POSSESSIVE_WORD.search(
+                            subj.phrase.split()[0].replace("’", "'")):
+                        # "Trump's attorney, Alan Garten, said Nunberg was…": the name next.
+                        comma = masked.find(",", subj.at, v0)
+                        subj = _appositive_subject(masked, comma + 1, v0) if comma > 0 else None
             if subj is not None and subj.kind == "name":
                 name = self.name(subj.phrase, loose=True)
                 if (name is not None and self.index.kind(name) != "org"
@@ -704,9 +732,22 @@ class SpeakerResolver:
                   if self.index.kind(n) in ("person", None) and not _implausible_speaker(n)]
         if not speakers and not people:
             return None
+        main = _main_subject(masked, start, stop)
+        lead: list[str] = []
+        if main is not None:
+            # Names of a leading clause, speakers included, come after the main clause's
+            # subject ("Asked whether he was concerned that Donald Trump, who has called global
+            # warming a hoax, could win, Ban demurred. “…,” he said").
+            people = ([p for p in people if start + p[0] >= main]
+                      + [p for p in people if start + p[0] < main])
+            kept = self._speakers(masked, main, stop)
+            lead = [n for n in speakers if n not in kept]
+            speakers = kept
         ranked: list[tuple[int, int, int, str]] = []
         for order, name in enumerate(speakers):
             ranked.append((0, 0, order, name))
+        for order, name in enumerate(lead):
+            ranked.append((1, 0, len(people) + order, name))
         for order, (at, name) in enumerate(people):
             before = masked[max(start, start + at - 40):start + at].split()
             # Inside a prepositional phrase, or after an article ("the Boeing was…").
@@ -783,6 +824,32 @@ def _pronoun_subject(masked: str, start: int, stop: int) -> tuple[tuple[str, int
     if re.split(r"['’]", clause_subject)[0] == key:
         clause = None  # "When he took the stage after Mr. Vander Plaats's introduction, he…"
     return (key, words[0][1]), clause
+
+
+def _main_subject(masked: str, start: int, stop: int) -> int | None:
+    """Where the subject of the main clause starts when the sentence ``masked[start:stop]``
+    opens with a leading clause ("Although … Hillary Clinton’s email scandal, Attorney General
+    Loretta Lynch took…"): the first capitalised run after a comma of the first
+    :data:`MAX_LEADING_CLAUSE_WORDS` words that a lower-case word (its verb) follows; commas
+    before an article, a relative pronoun or a verb ("Donald Trump, the nominee, who has…,
+    could be") open asides, not the main clause."""
+    words = _words(masked[start:stop], start)
+    while words and fold(words[0][0]) in _OPENERS and fold(words[0][0]) not in _CLAUSE_OPENERS:
+        words = words[1:]
+    if not words or fold(words[0][0]) not in _CLAUSE_OPENERS:
+        return None
+    for n, (word, _) in enumerate(words[:MAX_LEADING_CLAUSE_WORDS]):
+        if word != ",":
+            continue
+        run = n + 1
+        while run < len(words) and words[run][0][:1].isupper() and words[run][0] not in {
+                ",", ":", ";"}:
+            run += 1
+        if run > n + 1 and run < len(words) and words[run][0][:1].islower() and not is_pronoun(
+                words[n + 1][0]) and fold(words[run][0]) not in _PREPOSITIONS | {"and", "or"} \
+                and not _POSSESSIVE_WORD.search(words[run - 1][0].replace("’", "'")):
+            return words[n + 1][1]
+    return None
 
 
 def _bare_name(phrase: str) -> str | None:

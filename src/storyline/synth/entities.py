@@ -533,10 +533,20 @@ def _evidence(
     return votes
 
 
+# Prefixes that open a hyphenated word without naming anyone ("Anti-Trump", "Ex-Speaker").
+_PREFIXES = wordset("anti pro ex co non post pre neo mid super vice")
+
+
 def _name_shaped(word: str) -> bool:
     """Could this word be part of a personal name? (used only when nothing else tells)."""
     key = fold(word)
-    return (word[0].isupper() and word.isalpha() is not False and not _NOT_NAME.search(key)
+    # An apostrophe or a hyphen inside keeps a surname a name ("O'Hanlon", "Ocasio-Cortez";
+    # "Michael O'Hanlon" was kind "other" in PolNeAR train, so no pronoun could reach him).
+    # Every piece is capitalised, and a prefix is no name piece ("Oscar-winner Sarandon",
+    # "Co-anchor Norah O’Donnell", "Anti-Trump Republicans" stay unnamed).
+    pieces = re.split(r"['’-]", word)
+    return (all(p[:1].isupper() and p.isalpha() for p in pieces)
+            and fold(pieces[0]) not in _PREFIXES and not _NOT_NAME.search(key)
             and key not in _PLACES and key not in STOPWORDS)
 
 
