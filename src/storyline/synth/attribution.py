@@ -56,8 +56,9 @@ MAX_DESCRIPTION_WORDS = 7
 # replied at a rally in Iowa on Tuesday.); a longer one says something of its own.
 MAX_ATTRIBUTION_TAIL = 12
 # Longest aside (in words and commas) between a name and its verb that opens with a
-# preposition ("Clinton, during a town hall meeting in Columbus, Ohio, said"); PolNeAR train.
-MAX_ASIDE_WORDS = 16
+# preposition ("Clinton, during a town hall meeting in Columbus, Ohio, said"); PolNeAR train:
+# 24 also covers "Mrs. Clinton, in an interview with … on …, said" and changed no other quote.
+MAX_ASIDE_WORDS = 24
 # Longest quote read as part of another quote's attribution ("wearing “Ted Cruz” pins"); a
 # longer one is a quote of its own (PolNeAR train: the inner quotes seen are names/slogans).
 MAX_INNER_QUOTE_WORDS = 4
