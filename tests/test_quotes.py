@@ -401,6 +401,11 @@ def test_speech_nouns_participle_chains_and_prepositional_asides() -> None:
     assert by_text["no right"] == "Donald Trump"
     assert by_text["we need to shift to coal."] == "Jimmy Carter"
     assert by_text["going to put a lot of coal miners out of business."] == "Hillary Clinton"
+    text = ("Donald Trump attacked Hillary Clinton in Ohio.\n"
+            "Mr. Trump's turn started last week when Mrs. Clinton, in response to Mr. Trump's "
+            "use of a crude sexual reference to describe her loss to Barack Obama in 2008, "
+            "accused him of a “penchant for sexism.”")
+    assert [q.speaker for q in _one(text)] == ["Hillary Clinton"]
 
 
 def test_attribution_sentences_after_a_question_and_continued() -> None:
@@ -565,6 +570,9 @@ def test_reaction_cues() -> None:
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["This is fantastic for all of us!"] == "Donald Hartley"
     assert by_text["attack whose terrorist nature cannot be denied."] == "François Hollande"
+    text = ("President François Hollande spoke on Tuesday.\n"
+            "“France will always be France,” an angry Hollande retaliated.")
+    assert [q.speaker for q in _one(text)] == ["François Hollande"]
 
 
 def test_quote_joined_to_the_next_attributed_quote_of_its_sentence() -> None:

@@ -266,7 +266,7 @@ acknowledges wondered wonders posited marveled marvelled chided scolded grumbled
 teased huffed reasoned confirmed confirms denied contended contends maintained surmised
 speculated fretted clarified propose proposes proposed remembered retorted indicated
 worried yelling screaming cracked reads
-beamed reacted condemned condemns condemning
+beamed reacted condemned condemns condemning retaliated
 """)
 
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.
