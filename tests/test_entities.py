@@ -136,3 +136,12 @@ def test_middle_initials_and_the_first_introduced_bearer_of_a_surname() -> None:
     assert "Trump" in names["Donald J. Trump"].aliases
     assert names["Kevin Swanson"].kind == "person"
     assert build_name_index(ctx).resolve("Trump") == "Donald J. Trump"
+
+
+def test_person_name_is_the_first_written_of_equally_long_and_frequent_forms() -> None:
+    text = ("Carson campaign manager Barry Bennett, a longtime operative, was blamed.\n"
+            "“It’s really more the Barry Bennetts of the world,” Millis said.\n"
+            "Bennett denied it. Bennett said he was taking a day off.")
+    ctx = StoryContext("s", (Article(id="a", text=text),))
+    names = {e.name for e in extract_entities(ctx) if e.kind == "person"}
+    assert "Barry Bennett" in names and "Barry Bennetts" not in names

@@ -695,8 +695,10 @@ def _to_entity(keys: Sequence[str], groups: Mapping[str, _Group], order: Sequenc
     if len(fixed) == 1:
         name = fixed.pop()
     elif kind == "person":
-        name = max(forms, key=lambda f: (len(f.split()), forms[f], -order.index(f)
-                                         if f in order else 0, f))
+        # Longest, then most used, then first written: forms count in mention order, so a
+        # one-off "the Barry Bennetts of the world" in a quote does not beat "Barry Bennett".
+        first_seen = {f: n for n, f in enumerate(forms)}
+        name = max(forms, key=lambda f: (len(f.split()), forms[f], -first_seen[f]))
     else:
         name = max(forms, key=lambda f: (forms[f], len(f), f))
     seen = {fold(name)}
