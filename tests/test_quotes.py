@@ -653,3 +653,10 @@ def test_pronoun_skips_a_name_that_opens_what_was_said() -> None:
             "cause. “I don’t think it’s cut well for him,” he said.")
     by_text = {q.text: q.speaker for q in _one(text)}
     assert by_text["I don’t think it’s cut well for him"] == "Brian Murphy"
+
+
+def test_prompted_to_say_names_the_one_prompted() -> None:
+    text = ("Donald Trump spoke.\n"
+            "The debate was so subdued that Mr. Trump was prompted to say, ''So far, I cannot "
+            "believe how civil it's been up here.''")
+    assert [q.speaker for q in _one(text)] == ["Donald Trump"]

@@ -189,6 +189,9 @@ _AUXILIARIES = wordset("was were is are been being")
 # Finite speech verbs without -ed ("Trump told Newsmax that…, adding"); a bare form such as
 # "comment" is mostly a noun ("posted a Twitter comment of her own, saying").
 _IRREGULAR_PAST = wordset("said told wrote spoke")
+# Verbs before "to say" that still report speech ("was prompted to say", "paused to say");
+# "refused to say", "wanted to say" do not (PolNeAR train: "Mr. Trump was prompted to say").
+_TO_SPEAK_LEADS = wordset("prompted proceeded paused stopped rose hastened moved")
 # Two-word cues whose verb alone says nothing ("shot back", "as Ridge put it", "went on").
 _PHRASAL_CUES = {"shot": "back", "fired": "back", "hit": "back", "put": "it", "puts": "it",
                  "went": "on",
@@ -282,6 +285,12 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     while words and (fold(words[-1][0]) in _ADVERBS or (fold(words[-1][0]).endswith("ly")
                                                          and words[-1][0].islower())):
         words.pop()
+    if (len(words) >= 2 and fold(words[-1][0]) == "to"
+            and fold(words[-2][0]) in _TO_SPEAK_LEADS):
+        # "Mr. Trump was prompted to say, …": the one prompted says it.
+        del words[-2:]
+        while words and fold(words[-1][0]) in _ADVERBS:
+            words.pop()
     if words and fold(words[-1][0]) == "and":
         return None  # "Ms. Sherry smiled and said": the sentence subject speaks, not a word here
     if words and words[-1][0] == "," and "," not in (w for w, _ in words[:-1]):
