@@ -660,3 +660,10 @@ def test_prompted_to_say_names_the_one_prompted() -> None:
             "The debate was so subdued that Mr. Trump was prompted to say, ''So far, I cannot "
             "believe how civil it's been up here.''")
     assert [q.speaker for q in _one(text)] == ["Donald Trump"]
+
+
+def test_a_role_with_a_verb_of_its_own_after_said_is_what_was_said() -> None:
+    text = ("Paul Manafort and Donald Trump spoke.\n"
+            "Mr. Manafort, citing ''the unique magic of Trump,'' said the candidate could be "
+            "in a very competitive situation in states like Pennsylvania.")
+    assert [q.speaker for q in _one(text)] == ["Paul Manafort"]

@@ -395,11 +395,12 @@ def _subject_right(para: str, start: int) -> _Subject | None:
     return _Subject(kind, phrase, run[0][1])
 
 
-def _reported_subject(para: str, subject: _Subject) -> bool:
-    """Whether the name after a speech verb is followed by a verb of its own, so it is the
-    subject of what was said ("said Trump continued…"), not an inverted speaker ("said Trump
-    on Monday", "said Sen. X of Ohio", "said Y, who…")."""
-    if subject.kind != "name":
+def _reported_subject(para: str, subject: _Subject, roles: bool = False) -> bool:
+    """Whether the name (``roles``: or role) after a speech verb is followed by a verb of its
+    own, so it is the subject of what was said ("said Trump continued…", "said the candidate
+    could…"), not an inverted speaker ("said Trump on Monday", "said Sen. X of Ohio", "said Y,
+    who…")."""
+    if subject.kind != "name" and not (roles and subject.kind == "role"):
         return False
     end = subject.at
     for word in subject.phrase.split():
@@ -1154,6 +1155,14 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                 subj = None
             elif not gap:
                 subj = _subject_right(para, v1)
+                if (subj is not None and span.outer_start > s_start
+                        and _reported_subject(para, subj, roles=True)):
+                    # ``Mr. Manafort, citing ''…,'' said the candidate could be…``: what
+                    # follows the verb is what was said; the sentence's subject speaks.
+                    claimed.add(v0)
+                    found[k] = _sentence_subject(para, s_start, span.outer_start, res, p)
+                    explicit[k] = found[k] is not None
+                    continue
             elif len(gap) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) or is_pronoun(w)
                                                        or fold(w) in _ADVERBS for w, _ in gap):
                 subj = _subject_left(para, span.outer_end, v0)
