@@ -667,3 +667,10 @@ def test_a_role_with_a_verb_of_its_own_after_said_is_what_was_said() -> None:
             "Mr. Manafort, citing ''the unique magic of Trump,'' said the candidate could be "
             "in a very competitive situation in states like Pennsylvania.")
     assert [q.speaker for q in _one(text)] == ["Paul Manafort"]
+
+
+def test_a_definite_role_before_the_verb_beats_the_sentence_subject() -> None:
+    text = ("Donald J. Trump and Hillary Clinton spoke.\n"
+            "Mr. Trump took on Mrs. Clinton on Sunday after the Democratic front-runner had "
+            "said on Saturday evening that he was ''becoming ISIS' best recruiter.''")
+    assert [q.speaker for q in _one(text)] == ["the Democratic front-runner"]

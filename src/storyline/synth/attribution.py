@@ -524,7 +524,9 @@ def _description_near(para: str, seg_start: int, v0: int, v1: int, after_quote: 
 def _role_subject(para: str, seg_start: int, verb_at: int) -> str | None:
     """A definite role right before its speech verb, as written, when nothing named the
     speaker: ``the Wisconsin Republican criticized…``, ``The Vermont senator emailed
-    supporters saying:`` (last resort: the role must end where the verb's adverbs begin)."""
+    supporters saying:`` (the role must end where the verb's adverbs begin; it comes before
+    the sentence's opening subject: ``Mr. Trump took on Mrs. Clinton after the Democratic
+    front-runner had said…`` is the front-runner's)."""
     left = [w for w, _ in _words(para[seg_start:verb_at], seg_start)]
     while left and (fold(left[-1]) in _ADVERBS or (left[-1].islower()
                                                     and fold(left[-1]).endswith("ly"))):
@@ -1207,8 +1209,8 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             else:
                 found[k] = res.subject(_subject_left(para, before_start, v0), p) or \
                     _description_near(para, before_start, v0, v0, after_quote=False) or \
-                    _sentence_subject(para, s_start, v0, res, p) or \
-                    _role_subject(para, before_start, v0)
+                    _role_subject(para, before_start, v0) or \
+                    _sentence_subject(para, s_start, v0, res, p)
             explicit[k] = found[k] is not None
         elif (inverted := _INVERTED_CUE.search(before)) is not None and inverted.group(
                 1) in SPEECH_VERBS and not inverted.group(1).endswith("ing") and fold(
@@ -1257,8 +1259,8 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                     _participle_subject(para, s_start, v0, res, p)
             else:
                 found[k] = res.subject(_subject_left(para, s_start, v0), p) or \
-                    _sentence_subject(para, s_start, v0, res, p) or \
-                    _role_subject(para, s_start, v0)
+                    _role_subject(para, s_start, v0) or \
+                    _sentence_subject(para, s_start, v0, res, p)
             if found[k] is not None:
                 break
         if found[k] is None:
