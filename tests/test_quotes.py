@@ -674,3 +674,11 @@ def test_a_definite_role_before_the_verb_beats_the_sentence_subject() -> None:
             "Mr. Trump took on Mrs. Clinton on Sunday after the Democratic front-runner had "
             "said on Saturday evening that he was ''becoming ISIS' best recruiter.''")
     assert [q.speaker for q in _one(text)] == ["the Democratic front-runner"]
+
+
+def test_a_sentence_opened_by_and_after_a_quote_is_no_bare_attribution() -> None:
+    text = ("Pat Toomey and Rob Portman spoke.\n"
+            "But Sen. Pat Toomey (R-Pa.) refused to entertain the possibility, responding that "
+            "he’s “not going to go into what my campaign is doing.” And Sen. Rob Portman "
+            "(R-Ohio), another vulnerable incumbent, said he hadn’t thought about it.")
+    assert [q.speaker for q in _one(text)] == ["Pat Toomey"]

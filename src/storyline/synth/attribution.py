@@ -1044,6 +1044,8 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan
     if (len(tail) > MAX_ATTRIBUTION_TAIL and not closed) or "that" in (fold(w) for w in tail[:3]):
         return False  # a sentence of its own: "Josh Hendler… warned Saturday that the DNC…"
     head = [w for w, _ in _words(para[start:verbs[0][1]], start) if w != ","]
+    if head and fold(head[0]) in {"and", "but"}:
+        return False  # "“…doing.” And Sen. Rob Portman… said he hadn’t…": a new statement
     return (len(head) <= MAX_SUBJECT_WORDS and all(
         _is_name_piece(w) or is_pronoun(w) or fold(w) in _ADVERBS for w in head)) or (
         _appositive_subject(para, start, verbs[0][1]) is not None)
