@@ -682,3 +682,11 @@ def test_a_sentence_opened_by_and_after_a_quote_is_no_bare_attribution() -> None
             "he’s “not going to go into what my campaign is doing.” And Sen. Rob Portman "
             "(R-Ohio), another vulnerable incumbent, said he hadn’t thought about it.")
     assert [q.speaker for q in _one(text)] == ["Pat Toomey"]
+
+
+def test_a_speech_verb_in_a_while_clause_after_the_quote_has_its_own_subject() -> None:
+    text = ("Kelly Ayotte and Louis Gohmert spoke.\n"
+            "Sen. Kelly Ayotte’s campaign said she would “support the nominee” but “isn’t "
+            "planning to endorse anyone this cycle,” while Rep. Louis Gohmert suggested they "
+            "would only offer conditional support.")
+    assert [q.speaker for q in _one(text)] == ["Kelly Ayotte’s campaign"] * 2

@@ -192,6 +192,10 @@ _IRREGULAR_PAST = wordset("said told wrote spoke")
 # Verbs before "to say" that still report speech ("was prompted to say", "paused to say");
 # "refused to say", "wanted to say" do not (PolNeAR train: "Mr. Trump was prompted to say").
 _TO_SPEAK_LEADS = wordset("prompted proceeded paused stopped rose hastened moved")
+# Conjunctions opening a contrasting clause after a quote: a speech verb in it has another
+# subject and does not attribute the quote before it ("although"/"though" were tried too and
+# cost a PolNeAR train validation quote).
+_CONTRAST_OPENERS = wordset("while whereas")
 # Two-word cues whose verb alone says nothing ("shot back", "as Ridge put it", "went on").
 _PHRASAL_CUES = {"shot": "back", "fired": "back", "hit": "back", "put": "it", "puts": "it",
                  "went": "on",
@@ -1269,6 +1273,9 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             nxt = spans[k + 1].outer_start if k + 1 < len(spans) else len(para)
             end = min(nxt, max(s_end, span.outer_end))
             for _verb, v0, _ in _verbs(para, span.outer_end, end, strict=True):
+                opener = fold((para[span.outer_end:v0].replace(",", " ").split() or [""])[0])
+                if opener in _CONTRAST_OPENERS:
+                    break  # "“…,” while Rep. Louis Gohmert suggested…": another clause's verb
                 if v0 not in claimed:
                     found[k] = res.subject(_subject_left(para, span.outer_end, v0), p)
                     break
