@@ -690,3 +690,10 @@ def test_a_speech_verb_in_a_while_clause_after_the_quote_has_its_own_subject() -
             "planning to endorse anyone this cycle,” while Rep. Louis Gohmert suggested they "
             "would only offer conditional support.")
     assert [q.speaker for q in _one(text)] == ["Kelly Ayotte’s campaign"] * 2
+
+
+def test_a_cue_set_off_by_commas_inside_the_sentence_names_the_speaker_after_it() -> None:
+    text = ("Nancy Reagan and Carl Anthony were there.\n"
+            "The paradox of Nancy, says Carl Anthony, historian at the National First Ladies "
+            "Library, is that she was \"one of the most powerful first ladies of the era.\"")
+    assert [q.speaker for q in _one(text)] == ["Carl Anthony"]

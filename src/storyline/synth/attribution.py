@@ -1263,6 +1263,13 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             if verb.endswith("ing"):
                 found[k] = same_sentence_speaker(k) or \
                     _participle_subject(para, s_start, v0, res, p)
+            elif (para[s_start:v0].rstrip().endswith(",") and fold(verb) not in _OBJECT_VERBS
+                  and (right := _subject_right(para, v0 + len(verb))) is not None
+                  and right.kind == "name"
+                  and para[right.at + len(right.phrase):].lstrip().startswith(",")):
+                # "The paradox of Nancy, says Carl Anthony, historian at…, is that she was
+                # "…"": a cue set off by commas inside the sentence names its speaker after it.
+                found[k] = res.subject(right, p)
             else:
                 found[k] = res.subject(_subject_left(para, s_start, v0), p) or \
                     _role_subject(para, s_start, v0) or \
