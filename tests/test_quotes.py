@@ -697,3 +697,16 @@ def test_a_cue_set_off_by_commas_inside_the_sentence_names_the_speaker_after_it(
             "The paradox of Nancy, says Carl Anthony, historian at the National First Ladies "
             "Library, is that she was \"one of the most powerful first ladies of the era.\"")
     assert [q.speaker for q in _one(text)] == ["Carl Anthony"]
+
+
+def test_pronoun_after_an_inverted_cue_behind_a_quote_and_a_no_title() -> None:
+    text = ("Gary Orfield and Lamar Alexander spoke.\n"
+            "Senator Lamar Alexander was “very assertive and interventionist,” said Gary "
+            "Orfield, a law professor. He added that the administration “doubled down the "
+            "bets” by using its influence.")
+    assert {q.speaker for q in _one(text)} == {"Gary Orfield"}
+    text = ("Mike Petrilli spoke.\n"
+            "Still, Petrilli, who thinks the administration made a power grab, called the new "
+            "law “much, much better” than No Child Left Behind, since it returns "
+            "responsibility to the states.\n“We need to be humble,” he said.")
+    assert [q.speaker for q in _one(text)] == ["Mike Petrilli"] * 2

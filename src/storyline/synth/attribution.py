@@ -372,6 +372,9 @@ def _is_appositive(words: Sequence[str]) -> bool:
 def _subject_right(para: str, start: int) -> _Subject | None:
     """Inverted attribution right after a verb: ``said Blinken`` / ``said the US Secretary…``."""
     window = para[start:start + RIGHT_WINDOW].split("(")[0]  # "Sen. X (D-Conn.)"
+    # A quote blanked to spaces (pronoun search) ends the subject: "called the new law “…”
+    # than No Child Left Behind" names no one after "called".
+    window = re.split(r"\s{3,}", window)[0]
     words = _words(window, start)
     run: list[tuple[str, int]] = []
     for word, pos in words:
@@ -678,7 +681,10 @@ class SpeakerResolver:
         out: list[str] = []
         for _, v0, v1 in _verbs(masked, start, end, strict=True):
             head = masked[start:v0]
-            if _words(head, start) and not head.rstrip().endswith(","):
+            # A quote right before the verb is blanked to spaces (text has at most two in a
+            # row): "No Child Left Behind was “…,” said Gary Orfield" is inverted.
+            after_quote = len(head) - len(head.rstrip()) > 2
+            if _words(head, start) and not head.rstrip().endswith(",") and not after_quote:
                 subj = _subject_left(masked, start, v0)
             else:  # "said Katie Harbath" / "The approach is costly, said Katie Harbath"
                 subj = _subject_right(masked, v1)

@@ -407,7 +407,11 @@ def _capitalised_runs(tokens: Sequence[_Token],
             else:
                 break
         # Leading function words ("The", "On", "While", "After") are not part of a name.
-        while i < j and (fold(tokens[i].text) in _NOT_NAME_START or (
+        while i < j and ((fold(tokens[i].text) in _NOT_NAME_START
+                          # "than No Child Left Behind": a capitalised "No" inside a sentence
+                          # opens a title, which is then no person's name.
+                          and not (tokens[i].text == "No" and not tokens[i].initial
+                                   and j - i > 1)) or (
                 tokens[i].initial and fold(tokens[i].text) in _LEAD_WORDS) or (
                 tokens[i].initial and j - i > 1 and tokens[i].text in common
                 and not any(t.text in common for t in tokens[i + 1:j])
