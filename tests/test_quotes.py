@@ -710,3 +710,10 @@ def test_pronoun_after_an_inverted_cue_behind_a_quote_and_a_no_title() -> None:
             "law “much, much better” than No Child Left Behind, since it returns "
             "responsibility to the states.\n“We need to be humble,” he said.")
     assert [q.speaker for q in _one(text)] == ["Mike Petrilli"] * 2
+
+
+def test_a_long_opening_prepositional_phrase_before_the_sentence_subject() -> None:
+    text = ("Donald Trump spoke about Gonzalo Curiel.\n"
+            "In an interview with The Wall Street Journal, Trump doubled down on his comments "
+            "and said the federal judge had “an inherent conflict of interest” in the case.")
+    assert [q.speaker for q in _one(text)] == ["Donald Trump"]
