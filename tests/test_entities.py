@@ -145,3 +145,11 @@ def test_person_name_is_the_first_written_of_equally_long_and_frequent_forms() -
     ctx = StoryContext("s", (Article(id="a", text=text),))
     names = {e.name for e in extract_entities(ctx) if e.kind == "person"}
     assert "Barry Bennett" in names and "Barry Bennetts" not in names
+
+
+def test_us_states_are_places_and_end_a_name_after_of() -> None:
+    text = ("Rep. Tom Cole of Oklahoma, an ally of GOP leadership, said Thursday that Trump "
+            "is a change agent. Cole spoke in Wisconsin.")
+    ents = {e.name: e for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
+    assert ents["Tom Cole"].kind == "person" and "Tom Cole of Oklahoma" not in ents
+    assert ents["Oklahoma"].kind == "place" and ents["Wisconsin"].kind == "place"

@@ -86,11 +86,15 @@ Odesa Donetsk Luhansk Sevastopol Istanbul Ankara Tehran Baghdad Jerusalem Cairo 
 Seoul Pyongyang Davos Munich Hamburg Frankfurt Zurich Stockholm Oslo Helsinki Copenhagen Prague
 Budapest Bucharest Sofia Athens Lisbon Dublin Chicago Boston Atlanta Houston Dallas Miami
 Seattle Denver Phoenix Philadelphia Baltimore Detroit
+Alabama Alaska Arizona Arkansas Colorado Connecticut Delaware Hawaii Idaho Illinois Indiana
+Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri
+Montana Nebraska Nevada Oklahoma Oregon Pennsylvania Tennessee Utah Vermont Wisconsin Wyoming
 """) | frozenset(fold(p) for p in (
     "United States", "United Kingdom", "New York", "Los Angeles", "San Francisco", "Middle East",
     "South Korea", "North Korea", "Saudi Arabia", "New Zealand", "South Africa", "Hong Kong",
     "Latin America", "Soviet Union", "Black Sea", "Baltic Sea", "Capitol Hill",
-    "New Hampshire", "South Carolina", "North Carolina", "New Jersey",
+    "New Hampshire", "South Carolina", "North Carolina", "New Jersey", "New Mexico",
+    "Rhode Island", "North Dakota", "South Dakota", "West Virginia",
 ))
 # Fixed alias groups: every folded spelling → the display name of the group.
 _ALIAS_GROUPS: Mapping[str, str] = {
