@@ -717,3 +717,11 @@ def test_a_long_opening_prepositional_phrase_before_the_sentence_subject() -> No
             "In an interview with The Wall Street Journal, Trump doubled down on his comments "
             "and said the federal judge had “an inherent conflict of interest” in the case.")
     assert [q.speaker for q in _one(text)] == ["Donald Trump"]
+
+
+def test_a_relative_clause_with_commas_between_the_name_and_its_verb() -> None:
+    text = ("Tom Slinker spoke.\n"
+            "Mr. Slinker, whose latest start-up, Paradata, uses big data to help brands, said "
+            "Mr. Trump was a candidate in the spirit of the valley: ''He's a start-up kind of "
+            "guy.''")
+    assert [q.speaker for q in _one(text)] == ["Tom Slinker"]

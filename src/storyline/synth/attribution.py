@@ -307,10 +307,11 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         toks = [w for w, _ in words]
         for c in range(1, len(toks) - 2):
             if (toks[c] == "," and toks[c - 1][:1].isupper()
-                    and fold(toks[c + 1]) in _ASIDE_OPENERS
+                    and fold(toks[c + 1]) in _ASIDE_OPENERS | {"who", "whose"}
                     and len(toks) - c <= MAX_ASIDE_WORDS):
-                # A prepositional aside with commas of its own: "Clinton, during a town hall
-                # meeting in Columbus, Ohio, said" → the name before it.
+                # A prepositional aside or a relative clause with commas of its own:
+                # "Clinton, during a town hall meeting in Columbus, Ohio, said" / "Mr.
+                # Slinker, whose start-up, Paradata, uses big data, said" → the name before it.
                 words = words[:c]
                 break
     if len(words) >= 3 and words[-1][0] == ",":
