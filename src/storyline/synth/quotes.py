@@ -15,22 +15,31 @@ The cascade, in order:
       Richard Curtin``) or a short quote inside the attribution (``"…," Bill Eastland,
       wearing "Ted Cruz" pins, said``); a participle after a quote has no inverted subject
       (``"…," adding that Trump…``); a verb just before the quote beats a far one after it;
+      a name or role after the verb with a verb of its own opens what was said, and the
+      sentence subject speaks (``Mr. Manafort, citing ''…,'' said the candidate could…``); an
+      attribution sentence after a question may run long; one opened by "And"/"But" is a
+      new statement (``“…doing.” And Sen. Rob Portman… said``);
    b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``
       / ``Schilling told WEEI: "…"`` (the verb's subject, not its object);
    a passive speech verb takes its agent (``Sanders was asked by host Bill Maher``);
    title-case headline verbs and two-word cues count (``Hollande Says Trump ‘…’``, ``Trump
-   shot back``, ``as Ridge put it``);
+   shot back``, ``as Ridge put it``), so do reactions (``an angry Hollande retaliated``) and
+   ``was prompted to say``; a sentence that ends on its speech verb introduces the next quote;
    c. the nearest unclaimed speech verb before it in the same sentence (``X said he did not
       "expect…"``); a participle (``…, adding "…"``) takes the subject of the sentence's
-      finite speech verb, else the sentence subject;
-   d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``);
+      finite speech verb, else the sentence subject; a verb set off by commas names the
+      speaker after it (``The paradox of Nancy, says Carl Anthony, historian…, is that…``);
+   d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``),
+      not one in a contrasting clause (``“…,” while Rep. Louis Gohmert suggested…``);
    e. ``according to X`` (a document or poll as written when no name is given: "a
       Quinnipiac poll"); b'. a colon cue without a verb (``Michael McDonald: "…"``), also a
       headline cue anywhere before the quote; a bare attribution sentence just before the
       quote (``Dianne Bystrom agreed. "…"``);
-   when the words left of a verb name nobody, the subject opening the sentence is taken
-   (``Carson did not…, but told his supporters, "…"``), past a leading clause (``When asked
-   whom she supported, Ms. Sherry…``);
+   when the words left of a verb name nobody, a definite role right before it is taken as
+   written (``after the Democratic front-runner had said``), else the subject opening the
+   sentence (``Carson did not…, but told his supporters, "…"``), past a leading clause
+   (``When asked whom she supported, Ms. Sherry…``, ``In an interview with The Wall Street
+   Journal, Trump…``);
    f. continuation: a quote joined by "and" or a comma to the next quote of its sentence
       shares that quote's attribution (``Guns are "…" and "…," Dean proclaimed``); else a
       quote with none of these inherits the previous quote of the paragraph;
@@ -41,9 +50,11 @@ The cascade, in order:
       after a sentence without quotes that reports someone's words (``Lynch announced the
       lawsuit on Monday. “We are seeking…”``) takes the subject of that sentence's first
       speech verb;
-   appositives, ages, places and parentheses between a name and its verb are skipped
-   (``Brian Fallon, a spokesman for the campaign, said`` / ``Cory James, 22, of Flint, Mich.,
-   said`` / ``said the bureau's director, James B. Comey``); a speech noun after a
+   appositives, ages, places, parentheses, prepositional asides and relative clauses between
+   a name and its verb are skipped (``Brian Fallon, a spokesman for the campaign, said`` /
+   ``Cory James, 22, of Flint, Mich., said`` / ``said the bureau's director, James B. Comey``
+   / ``Clinton, during a town hall meeting in Columbus, Ohio, said`` / ``Mr. Slinker, whose
+   start-up, Paradata, uses…, said``); a speech noun after a
    determiner, a possessive or "of" ("Trump's claim") names no subject;
    g. across paragraphs (:func:`_across_paragraphs`): a paragraph opening with an unattributed
       quote takes the speaker announced by a previous paragraph ending in a colon, else the
@@ -57,11 +68,13 @@ The cascade, in order:
    number, street or landmark; an owner's body speaks as the owner's ("Paul Ryan’s office");
    an unnamed source keeps its description ("a senior Cruz adviser", "one Republican", "the
    Florida senator"). "he"/"she" go to the most salient gender-compatible person of the
-   nearest earlier sentence naming one: the subjects of its speech verbs first, then people
-   named outside prepositional phrases, a stated gender before an unknown one; a sentence the
-   same pronoun opens is skipped; quoted passages are ignored. "they" and places never become
-   speakers; an outlet does only as the grammatical subject of a speech verb (``"…," CNN
-   reported``), never as a credit (``according to Bloomberg``).
+   nearest earlier sentence naming one: the subjects of its speech verbs first (the name
+   after a verb that follows a quote included: ``No Child Left Behind was “…,” said Gary
+   Orfield``), then people named outside prepositional phrases, a main clause's before a
+   leading clause's, a stated gender before an unknown one; a sentence the same pronoun opens
+   is skipped; quoted passages are ignored; plural groups never qualify. "they" and places
+   never become speakers; an outlet does only as the grammatical subject of a speech verb
+   (``"…," CNN reported``), never as a credit (``according to Bloomberg``).
    A double quote left open at its paragraph end and resumed by the next paragraph's opening
    mark is one multi-paragraph quote (:func:`_scan`); :func:`find_quote_spans` exposes steps 1–3
    with character offsets (the PolNeAR evaluation scores that code path).
