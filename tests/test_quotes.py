@@ -725,3 +725,9 @@ def test_a_relative_clause_with_commas_between_the_name_and_its_verb() -> None:
             "Mr. Trump was a candidate in the spirit of the valley: ''He's a start-up kind of "
             "guy.''")
     assert [q.speaker for q in _one(text)] == ["Tom Slinker"]
+
+
+def test_a_titled_name_after_leading_clauses_and_before_its_verb() -> None:
+    text = ("Tuesday in Berea, OH, after winning Ohio in the primary, Gov. John Kasich (R-OH), "
+            "said, “I’m getting ready to rent a covered wagon.”")
+    assert [q.speaker for q in _one(text)] == ["John Kasich"]

@@ -24,6 +24,7 @@ from storyline.synth.entities import (
     is_first_name,
     is_outlet,
     is_party_noun,
+    is_place,
     is_pronoun,
     is_role_word,
     is_title_word,
@@ -303,7 +304,8 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         return None  # "Ms. Sherry smiled and said": the sentence subject speaks, not a word here
     if words and words[-1][0] == "," and "," not in (w for w, _ in words[:-1]):
         words.pop()  # "Cory James, 22, of Flint, Mich., said" once the asides are blanked
-    if len(words) >= 3 and words[-1][0] == ",":
+    tail_name = _last_chunk_name([w for w, _ in words])
+    if len(words) >= 3 and words[-1][0] == "," and not tail_name:
         toks = [w for w, _ in words]
         for c in range(1, len(toks) - 2):
             if (toks[c] == "," and toks[c - 1][:1].isupper()
@@ -318,8 +320,8 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
         back = [w for w, _ in words[:-1]]
         chunk = back[len(back) - back[::-1].index(","):] if "," in back else []
-        if (2 <= len(chunk) <= 4 and all(w[:1].isupper() for w in chunk)
-                and not any(is_title_word(w) for w in chunk)):
+        if tail_name or (2 <= len(chunk) <= 4 and all(w[:1].isupper() for w in chunk)
+                         and not any(is_title_word(w) for w in chunk)):
             # A name set off after its role: "The leader of the Anti-Defamation League,
             # Jonathan Greenblatt, warned".
             at = words[len(back) - len(chunk)][1]
@@ -359,6 +361,19 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     phrase = " ".join(w for w, _ in run)
     kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
     return _Subject(kind, phrase, run[0][1])
+
+
+def _last_chunk_name(toks: Sequence[str]) -> bool:
+    """Whether the words between the last two commas are a titled or two-word name, so they
+    are the subject after leading clauses ("Tuesday in Berea, OH, after winning Ohio…, Gov.
+    John Kasich (R-OH), said"), not the tail of an aside ("Clinton, during…, Ohio, said")."""
+    if len(toks) < 4 or toks[-1] != "," or "," not in toks[:-1]:
+        return False
+    chunk = toks[len(toks) - 1 - toks[-2::-1].index(","):-1]
+    capitals = [w for w in chunk if w[:1].isupper()]
+    return (2 <= len(chunk) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) for w in chunk)
+            and chunk[0][:1].isupper() and (len(capitals) >= 2 or is_title_word(chunk[0]))
+            and not is_place(capitals))
 
 
 def _strip_dot(word: str) -> str:

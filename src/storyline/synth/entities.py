@@ -330,6 +330,11 @@ def is_first_name(word: str) -> bool:
     return fold(word) in _GENDERED_FIRST_NAMES
 
 
+def is_place(words: Sequence[str]) -> bool:
+    """Words that name a place the word lists know ("Columbus Ohio", "New Hampshire")."""
+    return _place_like(words)
+
+
 def is_role_word(word: str) -> bool:
     """A word that heads a title ("Secretary", "Sen.", "spokesman"): a name follows it."""
     return fold(word).rstrip(".") in _ROLE_CORES
