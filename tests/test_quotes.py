@@ -731,3 +731,11 @@ def test_a_titled_name_after_leading_clauses_and_before_its_verb() -> None:
     text = ("Tuesday in Berea, OH, after winning Ohio in the primary, Gov. John Kasich (R-OH), "
             "said, “I’m getting ready to rent a covered wagon.”")
     assert [q.speaker for q in _one(text)] == ["John Kasich"]
+
+
+def test_a_participle_after_a_leading_clause_takes_the_subject_after_it() -> None:
+    text = ("Glenn Beck spoke.\n"
+            "Speaking in his real voice again, he proceeded to recite 2 Timothy 3:1-5 from the "
+            "Bible, saying: “This know also, that in those days the perilous times shall "
+            "come.”")
+    assert [q.speaker for q in _one(text)] == ["Glenn Beck"]

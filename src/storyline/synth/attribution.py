@@ -1117,6 +1117,13 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerRe
     mentions = res.index.mentions(head)
     first_word = _words(head, sent_start)
     if comma or fold(before[0]) in _TEMPORAL or fold(before[0]) in {"but", "and", "while"}:
+        opening = _opening_subject(para, sent_start, verb_at, res, p, loose=False) if (
+            first_word and fold(first_word[0][0]) in _CLAUSE_OPENERS) else None
+        if opening is not None:
+            # "On Friday, he joined other Republicans in pouncing…, saying in a post: …":
+            # the subject after the leading clause (only after one: taking the opening
+            # subject first everywhere cost a PolNeAR train validation quote).
+            return opening
         if first_word and is_pronoun(first_word[0][0]) and fold(
                 re.split(r"['’]", first_word[0][0])[0]) not in {"i", "we", "you"}:
             return res.pronoun(first_word[0][0], p, first_word[0][1])
