@@ -734,7 +734,8 @@ def test_a_titled_name_after_leading_clauses_and_before_its_verb() -> None:
 
 
 def test_a_participle_after_a_leading_clause_takes_the_subject_after_it() -> None:
-    text = ("Glenn Beck spoke.\n"
+    text = ("Glenn Beck Mocks Drudge, Quotes Bible.\n"
+            "Glenn Beck spoke.\n"
             "Speaking in his real voice again, he proceeded to recite 2 Timothy 3:1-5 from the "
             "Bible, saying: “This know also, that in those days the perilous times shall "
             "come.”")
