@@ -93,6 +93,9 @@ despite hours days minutes moments weeks months years
 _ASIDE_OPENERS = wordset("""
 during in at on after before while speaking appearing addressing writing via from
 """)
+# What opens an insert set off by commas between a name and its verb: an aside or a relative
+# clause ("Mr. Slinker, whose start-up, Paradata, uses…, said").
+_INSERT_OPENERS = _ASIDE_OPENERS | wordset("who whose")
 # Conjunctions that open a finite leading clause, which has a subject of its own ("If Clinton
 # is wobbly on trade, she…"); other clause openers start a participle or a prepositional
 # phrase ("Asked about…", "In an interview with…") whose names are objects.
@@ -309,7 +312,7 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         toks = [w for w, _ in words]
         for c in range(1, len(toks) - 2):
             if (toks[c] == "," and toks[c - 1][:1].isupper()
-                    and fold(toks[c + 1]) in _ASIDE_OPENERS | {"who", "whose"}
+                    and fold(toks[c + 1]) in _INSERT_OPENERS
                     and len(toks) - c <= MAX_ASIDE_WORDS):
                 # A prepositional aside or a relative clause with commas of its own:
                 # "Clinton, during a town hall meeting in Columbus, Ohio, said" / "Mr.
