@@ -740,3 +740,59 @@ def test_a_participle_after_a_leading_clause_takes_the_subject_after_it() -> Non
             "Bible, saying: “This know also, that in those days the perilous times shall "
             "come.”")
     assert [q.speaker for q in _one(text)] == ["Glenn Beck"]
+
+
+def test_a_title_case_headline_quotes_its_subject_not_the_name_after_its_verb() -> None:
+    text = ("Carly Fiorina Endorses Ted Cruz: I Am ‘Horrified’ By Donald Trump.\n"
+            "Carly Fiorina threw her support behind Sen. Ted Cruz on Wednesday.")
+    assert [q.speaker for q in _one(text)] == ["Carly Fiorina"]
+    text = ("Francois Hollande Says Donald Trump ‘Makes You Want To Retch.’\n"
+            "French President Francois Hollande has joined critics of Donald Trump.")
+    assert [q.speaker for q in _one(text)] == ["Francois Hollande"]
+
+
+def test_a_close_only_mark_closes_a_quote_with_no_space_after_it() -> None:
+    text = ("Hillary Clinton spoke to Joe Scarborough.\n"
+            "“I think it’s been most surprising to me to see somebody like him,”Clinton "
+            "said. “Some of the comments he has made have been so divisive.”")
+    quotes = _one(text)
+    assert [q.speaker for q in quotes] == ["Hillary Clinton"] * 2
+    assert "Clinton said" not in quotes[0].text
+
+
+def test_a_participle_after_an_unnamed_subject_is_not_its_object() -> None:
+    text = ("Paul Ryan spoke.\n"
+            "One operative inside Trump Tower tried to downplay Ryan’s comments, saying they "
+            "were “not a big deal around here at all.”")
+    assert [q.speaker for q in _one(text)] == ["One operative"]
+
+
+def test_an_infinitive_after_a_speech_verb_is_no_audience() -> None:
+    text = ("Marco Rubio and Ted Cruz spoke.\n"
+            "After the Florida senator suspended his campaign, Cruz said he’s certain Rubio "
+            "will continue to be “a champion for limitless opportunity in America.”")
+    assert [q.speaker for q in _one(text)] == ["Ted Cruz"]
+
+
+def test_a_noun_cue_after_an_adjective_is_no_verb_with_a_subject() -> None:
+    text = ("Donald Trump spoke.\n"
+            "On Friday, he joined others in pouncing on news that her server had handled "
+            "messages later deemed “top secret and highly classified,” saying in a Trumpian "
+            "post on Twitter: “The new email release is a disaster for her.”")
+    speakers = [q.speaker for q in _one(text)]
+    assert "Trumpian" not in speakers and speakers[-1] == "Donald Trump"
+
+
+def test_pronoun_antecedent_heads_a_chain_of_of_and_in_before_a_comma_verb() -> None:
+    text = ("Ted Cruz spoke to pastors.\n"
+            "One pastor supporting Mr. Cruz, Darran Whiting of Liberty Baptist Church in "
+            "Marion, said he had made more than 150 phone calls to other pastors.\n"
+            "“Find your polling place and get there,” he tells parishioners.")
+    assert [q.speaker for q in _one(text)] == ["Darran Whiting"]
+
+
+def test_a_party_of_state_appositive_is_no_name() -> None:
+    text = ("Shelley Moore Capito spoke.\n"
+            "Dashing into a luncheon, Senator Shelley Moore Capito, Republican of West "
+            "Virginia, called over her shoulder, “His comments are not helping anyone.”")
+    assert [q.speaker for q in _one(text)] == ["Shelley Moore Capito"]

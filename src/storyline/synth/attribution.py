@@ -65,6 +65,13 @@ MAX_ASIDE_WORDS = 24
 MAX_INNER_QUOTE_WORDS = 4
 # Speech verbs tried, nearest first, when the nearest one's subject is not a known name.
 MAX_FALLBACK_VERBS = 2
+# A headline shorter than this before its quote is a bare name or label ("Trump: ‘…’"), which
+# the colon cue already handles; the headline rule needs a subject and a verb.
+MIN_HEADLINE_WORDS = 3
+# "Darran Whiting of Liberty Baptist Church in Marion said": the links of such a chain, and how
+# many are followed back to the person heading it.
+_CHAIN_LINKS = wordset("of in from at")
+MAX_CHAIN_LINKS = 3
 _ADVERBS = wordset("""
 later also again then previously repeatedly once still meanwhile has had have would will was is
 did does just never often reportedly publicly privately recently earlier today yesterday
@@ -72,6 +79,13 @@ further however subsequently already had has
 """)
 _DETERMINERS = wordset("""
 the a an his her their its our my your these those such western any
+""")
+# Speech verbs whose bare form is also a noun: after a determiner and an adjective they are the
+# noun ("a Trumpian post", "his latest tweet"); a plural noun before them stays a subject ("the
+# Democrats claim").
+_NOUN_LIKE_CUES = wordset("""
+post tweet call claim comment remark note quote answer report promise vow pledge question
+charge demand joke echo statement
 """)
 # Words that open a sentence before its subject ("But Trump said", "On Monday, Clinton told").
 _OPENERS = wordset("""
@@ -323,6 +337,10 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         # A parenthetical: "Lavrov, meanwhile, said" / "Zelenskiy, who said".
         back = [w for w, _ in words[:-1]]
         chunk = back[len(back) - back[::-1].index(","):] if "," in back else []
+        linked = next((n for n, w in enumerate(chunk) if fold(w) in _CHAIN_LINKS), 0)
+        if 2 <= linked <= 4 and all(w[:1].isupper() or fold(w) in _CHAIN_LINKS | {"the"}
+                                    for w in chunk[linked + 1:]):
+            chunk = chunk[:linked]  # ", Darran Whiting of Liberty Baptist Church, said"
         if tail_name or (2 <= len(chunk) <= 4 and all(w[:1].isupper() for w in chunk)
                          and not any(is_title_word(w) for w in chunk)):
             # A name set off after its role: "The leader of the Anti-Defamation League,
@@ -357,6 +375,7 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.insert(0, (word, pos))
+    run = _chain_head(words, run)
     while run and (fold(run[0][0]) in _OPENERS or fold(run[0][0]) in _NOT_NAME_OPENERS):
         run.pop(0)  # "As Politico reported", "But Sanders said"
     if not run:
@@ -364,6 +383,32 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     phrase = " ".join(w for w, _ in run)
     kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
     return _Subject(kind, phrase, run[0][1])
+
+
+def _chain_head(words: Sequence[tuple[str, int]],
+                run: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The person heading a chain of capitalised runs joined by "of", "in", "from" or "at"
+    that ends on ``run`` (``Darran Whiting of Liberty Baptist Church in Marion said`` →
+    Darran Whiting, not Marion); ``run`` itself when there is no chain or its head is a bare
+    title ("the Governor of Texas")."""
+    end = len(words) - len(run)
+    head = run
+    for _ in range(MAX_CHAIN_LINKS):
+        if end < 2 or fold(words[end - 1][0]) not in _CHAIN_LINKS:
+            break
+        prev: list[tuple[str, int]] = []
+        for word, pos in reversed(words[:end - 1]):
+            if word in {",", ":", ";"} or not _is_name_piece(word) or len(prev) >= \
+                    MAX_SUBJECT_WORDS:
+                break
+            prev.insert(0, (word, pos))
+        if not prev:
+            break
+        head, end = prev, end - 1 - len(prev)
+    if head is run or not any(w[:1].isupper() and not is_title_word(w) and not is_party_noun(w)
+                              and fold(w) not in STOPWORDS for w, _ in head):
+        return run  # "More from Jones:" stays Jones
+    return head
 
 
 def _last_chunk_name(toks: Sequence[str]) -> bool:
@@ -376,7 +421,7 @@ def _last_chunk_name(toks: Sequence[str]) -> bool:
     capitals = [w for w in chunk if w[:1].isupper()]
     return (2 <= len(chunk) <= MAX_SUBJECT_WORDS and all(_is_name_piece(w) for w in chunk)
             and chunk[0][:1].isupper() and (len(capitals) >= 2 or is_title_word(chunk[0]))
-            and not is_place(capitals))
+            and not is_place(capitals) and not is_party_noun(chunk[0]))  # "Republican of Ohio"
 
 
 def _strip_dot(word: str) -> str:
@@ -386,8 +431,10 @@ def _strip_dot(word: str) -> str:
 
 def _is_appositive(words: Sequence[str]) -> bool:
     """Words set off by commas that describe a person: they open with an article or a
-    lower-case word ("a spokesman for…", "former chief of staff…", "the chairman…")."""
-    return (1 <= len(words) <= MAX_APPOSITIVE_WORDS and words[0][:1].islower()
+    lower-case word ("a spokesman for…", "former chief of staff…", "the chairman…") or a
+    party noun ("Republican of West Virginia")."""
+    return (1 <= len(words) <= MAX_APPOSITIVE_WORDS
+            and (words[0][:1].islower() or is_party_noun(words[0]))
             and not any(w in {":", ";"} for w in words)
             and not any(w in SPEECH_VERBS for w in words))
 
@@ -641,6 +688,9 @@ def _verbs(para: str, start: int, end: int, strict: bool = False) -> list[tuple[
         if strict and (before in _DETERMINERS or before == "of"
                        or _POSSESSIVE_WORD.search(before)):
             continue
+        if (word in _NOUN_LIKE_CUES and not before.endswith("s")
+                and fold(_previous_token(para, v0 - len(before) - 1)) in _DETERMINERS):
+            continue  # "saying in a Trumpian post on Twitter": a noun after its adjective
         out.append((word, v0, v1))
     return out
 
@@ -720,6 +770,12 @@ class SpeakerResolver:
                         # "Trump's attorney, Alan Garten, said Nunberg was…": the name next.
                         comma = masked.find(",", subj.at, v0)
                         subj = _appositive_subject(masked, comma + 1, v0) if comma > 0 else None
+                if (subj is None or subj.kind == "pronoun") and _words(head, start) \
+                        and not after_quote and not masked[v0:v1].endswith("ing"):
+                    # "Darran Whiting of Liberty Baptist Church in Marion, said he had…": no
+                    # name after a finite verb, so its subject is the one before the comma
+                    # (a participle's is not: "Trump went after Bush, calling him…").
+                    subj = _subject_left(masked, start, v0)
             if subj is not None and subj.kind == "name":
                 name = self.name(subj.phrase, loose=True)
                 if (name is not None and self.index.kind(name) != "org"
@@ -1005,6 +1061,33 @@ def _opening_subject(para: str, sent_start: int, end: int, res: SpeakerResolver,
     return found
 
 
+def _headline_subject(para: str, sent_start: int, quote_at: int,
+                      res: SpeakerResolver) -> str | None:
+    """The subject of a title-case headline (an article's first paragraph) before a quote in
+    it: the longest opening of its capitalised run, up to a colon or a comma, that the entity
+    list knows as a person or an organisation whose name holds the run's first word (``Carly
+    Fiorina Endorses Ted Cruz: I Am ‘Horrified’…`` → Carly Fiorina, ``CNN President On
+    Trump: ‘…’`` → CNN); ``None`` when the text before the quote is not title case or opens
+    with no known name."""
+    head = para[sent_start:quote_at]
+    if len(head.split()) < MIN_HEADLINE_WORDS or not _title_case(head):
+        return None
+    run: list[str] = []
+    for word in re.split(r"\s+", re.split(r"[:,;]", head)[0].strip()):
+        if not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
+            break
+        run.append(word)
+    while run and fold(run[0]) in _OPENERS:
+        run.pop(0)
+    for n in range(len(run), 0, -1):
+        found = res.name(" ".join(run[:n]))
+        # The name must open the run: "Francois Hollande Says Donald Trump" resolves to its
+        # last name, the object.
+        if found is not None and fold(run[0]) in {fold(w) for w in found.split()}:
+            return found
+    return None
+
+
 def _name_after_lower_role(words: Sequence[str]) -> list[str]:
     """The name after a lower-case role that goes on a sentence's opening word ("[Republican]
     presidential front-runner Donald Trump", "conservative commentator Jonah Goldberg"): up to
@@ -1130,6 +1213,11 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerRe
         if first_word and is_pronoun(first_word[0][0]) and fold(
                 re.split(r"['’]", first_word[0][0])[0]) not in {"i", "we", "you"}:
             return res.pronoun(first_word[0][0], p, first_word[0][1])
+        described = _description([w for w, _ in first_word[:MAX_DESCRIPTION_WORDS]])
+        if described is not None:
+            # "One operative inside Trump Tower tried to downplay Ryan’s comments, saying…":
+            # an unnamed subject, not the name in its predicate.
+            return described
         free = [n for at, n in mentions
                 if fold((head[:at].split() or [""])[-1]) not in _PREPOSITIONS]
         if free:
@@ -1168,6 +1256,7 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
 
     # a/b: adjacent patterns (they claim their verb so fallbacks skip it)
     inner: set[int] = set()  # short quotes inside another quote's attribution
+    headline = not p.article_text[:p.offset].strip()
     for k, span in enumerate(spans):
         if k in inner:
             continue
@@ -1235,10 +1324,18 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                                                  _THE_DESCRIPTION_OPENERS)
                 explicit[k] = found[k] is not None
                 continue
+        if headline and (lead_name := _headline_subject(para, s_start, span.outer_start,
+                                                           res)) is not None:
+            # A title-case headline names its subject first; a name after the verb is its
+            # object: ``Donald Trump Praises … Matthew Boyle: ‘Very Good Reporter.’``.
+            found[k], explicit[k] = lead_name, True
+            continue
         prev_end = spans[k - 1].outer_end if k else 0
         before_start = max(s_start, prev_end)
         before = para[before_start:span.outer_start]
-        adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+[^,:\"“”]{1,30}?)?"
+        # (an infinitive is no place or audience: "Rubio will continue to be “…”")
+        adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+(?!be\b)"
+                        r"[^,:\"“”]{1,30}?)?"
                         r"\s*[,:]?\s*$", before)
         if adj and (adj.group(1) in SPEECH_VERBS or (
                 adj.group(1).lower() in SPEECH_VERBS and _title_case(

@@ -149,6 +149,9 @@ _OPEN_ONLY = frozenset("“„«‘‚")
 _CLOSE_ONLY = frozenset("”»")
 _OPEN_BEFORE = frozenset(" \t([{—–-/:")
 _CLOSE_AFTER = frozenset(" \t.,;:!?)]}—–-")
+# Punctuation that ends the words of a quote: a close-only mark right after it closes the quote
+# even when the space after the mark is missing.
+_CLOSE_AFTER_PUNCT = frozenset(".,!?")
 # Every mark, a doubled apostrophe first: ``''`` is a double mark in the New York Times texts.
 _MARKS = re.compile("''|[\"“”„«»'‘’‚]")
 # Where an unclosed quote most likely ended: a narrative participle after a comma.
@@ -189,6 +192,8 @@ def _mark_role(para: str, i: int, width: int = 1) -> str:
                                       or nxt in _SINGLE)
     if char in _OPEN_ONLY:
         return "open" if not closing or opening else "close"
+    if char in _CLOSE_ONLY and prev in _CLOSE_AFTER_PUNCT and nxt.isalpha():
+        return "close"  # a space missing after the close: ``…to me,”Clinton said``
     if char in _CLOSE_ONLY or char == "’":
         return "close" if closing else ("open" if opening and char != "’" else "")
     if opening:
