@@ -796,3 +796,12 @@ def test_a_party_of_state_appositive_is_no_name() -> None:
             "Dashing into a luncheon, Senator Shelley Moore Capito, Republican of West "
             "Virginia, called over her shoulder, “His comments are not helping anyone.”")
     assert [q.speaker for q in _one(text)] == ["Shelley Moore Capito"]
+
+
+def test_as_x_put_it_names_x_past_a_quoted_title_in_the_aside() -> None:
+    text = ("Akhil Amar spoke.\n"
+            "As Akhil Amar, professor of constitutional law at Yale and author of ''America's "
+            "Unwritten Constitution,'' put it, ''Senate Republicans should remember that a "
+            "compromise candidate today may be far better for them.''")
+    quotes = [q for q in _one(text) if "Senate Republicans" in q.text]
+    assert [q.speaker for q in quotes] == ["Akhil Amar"]

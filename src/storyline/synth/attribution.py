@@ -1337,7 +1337,18 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
         adj = re.search(r"([A-Za-z]+)(?:\s+(?:on|in|to|at|via|during)\s+(?!be\b)"
                         r"[^,:\"“”]{1,30}?)?"
                         r"\s*[,:]?\s*$", before)
-        if adj and (adj.group(1) in SPEECH_VERBS or (
+        phrasal = re.search(r"\b([a-z]+)\s+([a-z]+)\s*,?\s*$", before)
+        if phrasal and _PHRASAL_CUES.get(phrasal.group(1)) == phrasal.group(2):
+            # "As Akhil Amar, professor of law at Yale, put it, ''…''": the verb of a
+            # phrasal cue is the cue.
+            v0 = before_start + phrasal.start(1)
+            claimed.add(v0)
+            opener = re.match(r"\s*As\s+", para[s_start:v0])
+            found[k] = res.subject(_subject_left(para, before_start, v0), p) or (
+                res.subject(_subject_right(para, s_start + opener.end()), p) if opener
+                else _sentence_subject(para, s_start, v0, res, p))
+            explicit[k] = found[k] is not None
+        elif adj and (adj.group(1) in SPEECH_VERBS or (
                 adj.group(1).lower() in SPEECH_VERBS and _title_case(
                     para[s_start:before_start + adj.start(1)]))) and not _noun_use(
                 para, before_start + adj.start(1)):
