@@ -1343,9 +1343,9 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             # phrasal cue is the cue.
             v0 = before_start + phrasal.start(1)
             claimed.add(v0)
-            opener = re.match(r"\s*As\s+", para[s_start:v0])
+            as_clause = re.match(r"\s*As\s+", para[s_start:v0])
             found[k] = res.subject(_subject_left(para, before_start, v0), p) or (
-                res.subject(_subject_right(para, s_start + opener.end()), p) if opener
+                res.subject(_subject_right(para, s_start + as_clause.end()), p) if as_clause
                 else _sentence_subject(para, s_start, v0, res, p))
             explicit[k] = found[k] is not None
         elif adj and (adj.group(1) in SPEECH_VERBS or (
