@@ -805,3 +805,30 @@ def test_as_x_put_it_names_x_past_a_quoted_title_in_the_aside() -> None:
             "compromise candidate today may be far better for them.''")
     quotes = [q for q in _one(text) if "Senate Republicans" in q.text]
     assert [q.speaker for q in quotes] == ["Akhil Amar"]
+
+
+def test_an_adverb_between_the_comma_and_a_participle_keeps_the_sentence_subject() -> None:
+    text = ("Hillary Clinton and Donald Trump will debate.\n"
+            "Hillary Clinton has expressed frustration about her face-off with Donald Trump "
+            "later this month, recently telling one person close to her that she is perplexed "
+            "about “which Donald Trump will show up.”")
+    assert [q.speaker for q in _one(text)] == ["Hillary Clinton"]
+
+
+def test_an_unnamed_subject_of_a_relative_clause_before_its_verb() -> None:
+    text = ("Marco Rubio and Ted Cruz spoke.\n"
+            "Together, Senators Rubio and Cruz represent a watershed moment, in what one Latino "
+            "conservative has dubbed ''the yuca primary of this year,'' referring to a staple.")
+    assert [q.speaker for q in _one(text)] == ["one Latino conservative"]
+    text = ("Joel Benenson and David Axelrod spoke.\n"
+            "His friend is the strategist Joel Benenson, whom one Obama insider described as "
+            "“his brother in every single way.”")
+    assert [q.speaker for q in _one(text)] == ["one Obama insider"]
+
+
+def test_a_name_after_a_newspaper_set_off_by_commas_is_not_the_speaker() -> None:
+    text = ("Giovanni Maria Vian spoke.\n"
+            "Giovanni Maria Vian, the editor in chief of the Vatican's official newspaper, "
+            "L'Osservatore Romano, said every pope was ''both religious and political at "
+            "once.''")
+    assert [q.speaker for q in _one(text)] == ["Giovanni Maria Vian"]

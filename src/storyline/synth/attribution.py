@@ -94,6 +94,7 @@ after before during when while monday tuesday wednesday thursday friday saturday
 even ever indeed though although because since until unless once this last next week
 month year morning afternoon evening night weekend moreover furthermore additionally besides
 nevertheless nonetheless thus hence therefore meanwhile overall likewise similarly sooner
+together
 """)  # (likewise, sooner: "Likewise, a paper…", "Sooner or later, the governor told" gave them
 # as speakers in PolNeAR train)
 # Words opening a subordinate clause or a participle phrase before the subject ("As the crowd
@@ -165,8 +166,10 @@ commenter commenters reader readers viewer viewers caller callers campaign commi
 organization coalition designer actor actress author authors writer writers teacher teachers
 attorney doctor nurse pastor priest owner journalist producer scientist farmer miner miners
 driver soldier frontrunner front-runner billionaire businessman businesswoman mogul chef coach
-player
+player conservative conservatives liberal liberals progressive progressives
 """)
+# Source nouns that are adjectives before another noun ("the modern conservative movement").
+_ADJECTIVAL_NOUNS = wordset("conservative liberal progressive")
 # "according to" a document rather than a name: the credit of last resort.
 _ACCORDING_DOCUMENT = re.compile(r"according to\s+((?:a|an|the|its|his|her|their)\s+"
                                  r"[^,;:“”\"()]{3,90})", re.IGNORECASE)
@@ -259,6 +262,17 @@ _WORD = re.compile(r"[\w.'’-]+|[,:;]")
 # Stop words that never open a name ("new" does: "New York Times", "New Hampshire").
 _NOT_NAME_OPENERS = STOPWORDS - {"new"}
 _PUNCT = re.compile(r"[^\w\s]")
+# Nouns whose name follows them set off by commas: that name is no person ("the editor in chief
+# of the Vatican's official newspaper, L'Osservatore Romano, said").
+_ORGANISATION_NOUNS = wordset("""
+newspaper newspapers magazine paper daily weekly website site network channel station company
+firm group organization organisation agency party union committee foundation institute
+university college school church think-tank tank publication outlet
+""")
+# Relative words after which a clause's subject follows ("what one aide called…").
+_RELATIVE_OBJECTS = wordset("what which whom")
+# Adverbs ending a phrase ("…, recently", "…, then repeatedly").
+_ADVERB_TAIL = re.compile(r"(?:\s+(?:[a-z]+ly|also|then|later|again|once|still|often))+\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,8 +355,11 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
         if 2 <= linked <= 4 and all(w[:1].isupper() or fold(w) in _CHAIN_LINKS | {"the"}
                                     for w in chunk[linked + 1:]):
             chunk = chunk[:linked]  # ", Darran Whiting of Liberty Baptist Church, said"
-        if tail_name or (2 <= len(chunk) <= 4 and all(w[:1].isupper() for w in chunk)
-                         and not any(is_title_word(w) for w in chunk)):
+        names_a_thing = len(back) > len(chunk) + 1 and fold(
+            back[len(back) - len(chunk) - 2]) in _ORGANISATION_NOUNS
+        if not names_a_thing and (tail_name or (
+                2 <= len(chunk) <= 4 and all(w[:1].isupper() for w in chunk)
+                and not any(is_title_word(w) for w in chunk))):
             # A name set off after its role: "The leader of the Anti-Defamation League,
             # Jonathan Greenblatt, warned".
             at = words[len(back) - len(chunk)][1]
@@ -558,7 +575,10 @@ def _description(words: Sequence[str], openers: frozenset[str] = _DESCRIPTION_OP
         kept.append(word)
         if word != raw:
             break  # the sentence ends: "said a senior Cruz adviser."
-    nouns = [n for n, w in enumerate(kept) if fold(w) in _SOURCE_NOUNS or is_role_word(w)]
+    nouns = [n for n, w in enumerate(kept) if (fold(w) in _SOURCE_NOUNS or is_role_word(w))
+             and not (fold(w) in _ADJECTIVAL_NOUNS and n + 1 < len(kept)
+                      and kept[n + 1].isalpha() and kept[n + 1].islower()
+                      and fold(kept[n + 1]) not in STOPWORDS)]
     if not nouns:
         return None
     last = nouns[-1]
@@ -591,10 +611,24 @@ def _description_near(para: str, seg_start: int, v0: int, v1: int, after_quote: 
                 # subject after an opening phrase ("In an interview with Joe Scarborough, the
                 # Democratic presidential candidate stated").
                 continue
-        if fold(left[n]) in openers and (n == 0 or left[n - 1] == ","):
+        if fold(left[n]) in openers and (n == 0 or left[n - 1] == ","
+                                         or fold(left[n - 1]) in _RELATIVE_OBJECTS):
             # The description opens the subject: "One Republican involved in the planning
-            # said", "In a statement, a senior aide said" (not "He met a senior aide and said").
+            # said", "In a statement, a senior aide said", "in what one Latino conservative
+            # has dubbed" (not "He met a senior aide and said").
             return _description(left[n:], openers)
+    return None
+
+
+def _relative_description(para: str, seg_start: int, verb_at: int) -> str | None:
+    """An unnamed subject of a relative clause right before its verb: ``in what one Latino
+    conservative has dubbed ''the yuca primary''`` → "one Latino conservative"."""
+    left = [w for w, _ in _words(para[seg_start:verb_at], seg_start)]
+    for n in range(len(left) - 2, max(-1, len(left) - 3 - MAX_DESCRIPTION_WORDS), -1):
+        if left[n] in {",", ":", ";"}:
+            return None
+        if fold(left[n]) in _RELATIVE_OBJECTS:
+            return _description(left[n + 1:])
     return None
 
 
@@ -1198,8 +1232,11 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerRe
                 return found
             break
     head = masked[sent_start:verb_at]
-    before = head.split()[-1:] or [""]
-    comma = para[sent_start:verb_at].rstrip().rstrip("\"”’'").rstrip().endswith(",")
+    # Adverbs between the comma and the participle change nothing ("…this month, recently
+    # telling one person close to her that…").
+    lead = _ADVERB_TAIL.sub("", para[sent_start:verb_at])
+    before = lead.split()[-1:] or [""]
+    comma = lead.rstrip().rstrip("\"”’'").rstrip().endswith(",")
     mentions = res.index.mentions(head)
     first_word = _words(head, sent_start)
     if comma or fold(before[0]) in _TEMPORAL or fold(before[0]) in {"but", "and", "while"}:
@@ -1418,6 +1455,7 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             else:
                 found[k] = res.subject(_subject_left(para, s_start, v0), p) or \
                     _role_subject(para, s_start, v0) or \
+                    _relative_description(para, s_start, v0) or \
                     _sentence_subject(para, s_start, v0, res, p)
             if found[k] is not None:
                 break
