@@ -832,3 +832,21 @@ def test_a_name_after_a_newspaper_set_off_by_commas_is_not_the_speaker() -> None
             "L'Osservatore Romano, said every pope was ''both religious and political at "
             "once.''")
     assert [q.speaker for q in _one(text)] == ["Giovanni Maria Vian"]
+
+
+def test_a_coordinated_name_with_its_own_verb_after_said_is_what_was_said() -> None:
+    text = ("Frank Luntz and David Cameron spoke.\n"
+            "Frank Luntz, a Republican expert on political messaging, said Mr. Cameron and the "
+            "''Remain'' camp had failed to ''personalize their campaign.'' The ''Stronger "
+            "Together'' slogan feels bloodless, he said.")
+    speakers = {q.speaker for q in _one(text) if "Stronger" in q.text}
+    assert speakers == {"Frank Luntz"}  # "he" is Luntz, not Cameron
+
+
+def test_a_preposition_after_an_inverted_verb_opens_no_role() -> None:
+    text = ("Khizr Khan and Ghazala Khan spoke.\n"
+            "“You see people pointing fingers at them,” Khizr Khan, 66, said on Capital "
+            "Download.\n"
+            "He says the rhetoric bears some of the responsibility. “The voices that would not "
+            "dare have gathered courage,” he told the newsmaker series.")
+    assert {q.speaker for q in _one(text)} == {"Khizr Khan"}

@@ -269,6 +269,8 @@ newspaper newspapers magazine paper daily weekly website site network channel st
 firm group organization organisation agency party union committee foundation institute
 university college school church think-tank tank publication outlet
 """)
+# Auxiliaries that make a clause finite ("…and the camp had failed").
+_FINITE_AUXILIARIES = wordset("had has have was were is are would will could should might can")
 # Relative words after which a clause's subject follows ("what one aide called…").
 _RELATIVE_OBJECTS = wordset("what which whom")
 # Adverbs ending a phrase ("…, recently", "…, then repeatedly").
@@ -500,6 +502,11 @@ def _reported_subject(para: str, subject: _Subject, roles: bool = False) -> bool
     for word in subject.phrase.split():
         end = para.find(word, end) + len(word)
     nxt = _next_token(para, end)
+    if fold(nxt) == "and":
+        # "said Mr. Cameron and the ''Remain'' camp had failed…": a coordinated subject
+        # with its own finite verb before any comma.
+        tail = re.split(r"[,;:.]", para[end:end + 80], maxsplit=1)[0].split()[1:7]
+        return any(fold(w) in _FINITE_AUXILIARIES for w in tail)
     return nxt[:1].islower() and fold(nxt).strip(",.") not in _PREPOSITIONS | {
         "and", "or", "who", "whose", "which", "that", "recently", "earlier", "later"}
 
@@ -508,7 +515,10 @@ def _named_after_role(words: Sequence[tuple[str, int]]) -> _Subject | None:
     """``said [the bureau's director,] James B. Comey``: a lower-case role of at most
     :data:`MAX_ROLE_WORDS` words (no verb, no sentence end), then a name of two or more
     capitalised words; a lone capitalised word is part of the role (``said undecided
-    Republican voter Stephanie Hooton``, ``said his best friend at Lehigh, Bruce Turry``)."""
+    Republican voter Stephanie Hooton``, ``said his best friend at Lehigh, Bruce Turry``); a
+    preposition right after the verb opens no role (``said on Capital Download``)."""
+    if words and fold(words[0][0]) in _PREPOSITIONS:
+        return None
     n = 0
     while n < min(len(words), MAX_ROLE_WORDS + 2):
         word = words[n][0]
