@@ -850,3 +850,13 @@ def test_a_preposition_after_an_inverted_verb_opens_no_role() -> None:
             "He says the rhetoric bears some of the responsibility. “The voices that would not "
             "dare have gathered courage,” he told the newsmaker series.")
     assert {q.speaker for q in _one(text)} == {"Khizr Khan"}
+
+
+def test_a_name_after_to_the_newspaper_before_a_colon_is_an_object() -> None:
+    text = ("Donald Trump and Jeb Bush spoke.\n"
+            "“The best taco bowls are made in Trump Tower Grill. I love Hispanics!”Former "
+            "Republican presidential candidate Jeb Bush broke down exactly what was wrong "
+            "with the message to the Dutch newspaper NRC Handelsblad: “What Trump did was so "
+            "insensitive.”")
+    quotes = [q for q in _one(text) if "insensitive" in q.text]
+    assert [q.speaker for q in quotes] == ["Jeb Bush"]

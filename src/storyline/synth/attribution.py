@@ -271,6 +271,8 @@ university college school church think-tank tank publication outlet
 """)
 # Auxiliaries that make a clause finite ("…and the camp had failed").
 _FINITE_AUXILIARIES = wordset("had has have was were is are would will could should might can")
+# Words between an object marker and the name it governs ("to the Dutch newspaper NRC").
+MAX_OBJECT_ROLE_WORDS = 3
 # Relative words after which a clause's subject follows ("what one aide called…").
 _RELATIVE_OBJECTS = wordset("what which whom")
 # Adverbs ending a phrase ("…, recently", "…, then repeatedly").
@@ -681,6 +683,18 @@ def _appositive_subject(para: str, start: int, verb_at: int) -> _Subject | None:
     return None
 
 
+def _after_object_marker(text: str) -> bool:
+    """Whether a name right after ``text`` is an object: ``text`` ends on an object marker,
+    perhaps with a determiner and a role between (``…message to Trump:``, ``…broke
+    down the image to the Dutch newspaper NRC Handelsblad:``)."""
+    words = [fold(w) for w in text.split()[-MAX_OBJECT_ROLE_WORDS - 1:]]
+    for n in range(len(words) - 1, -1, -1):
+        if words[n] in _OBJECT_MARKERS:
+            return all(w in _DETERMINERS or (w.isalpha() and w not in STOPWORDS)
+                       for w in words[n + 1:])
+    return False
+
+
 def _previous_token(text: str, end: int) -> str:
     """``text[:end].split()[-1]`` (or ""), reading only as far back as needed."""
     width = 64
@@ -1086,9 +1100,13 @@ def _opening_subject(para: str, sent_start: int, end: int, res: SpeakerResolver,
         if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
             break
         run.append(word)
-    named = _name_after_lower_role([w for w, _ in words[len(run):]]) if len(run) <= 1 else []
+    titles_only = all(is_title_word(w) or is_party_noun(w) for w in run)
+    named = _name_after_lower_role([w for w, _ in words[len(run):]]) if (
+        len(run) <= 1 or titles_only) else []
     if named:
-        run = named  # "Republican presidential nominee Donald Trump issued…": not "Republican"
+        # "Republican presidential nominee Donald Trump issued…": not "Republican"; "Former
+        # Republican presidential candidate Jeb Bush broke down…": not "Former Republican".
+        run = named
     if loose and run:
         outlet = re.sub(r"^[Tt]he\s+", "", " ".join(run))
         if is_outlet(outlet):
@@ -1163,7 +1181,11 @@ def _sentence_bounds(para: str, spans: Sequence[MarkedSpan]) -> list[int]:
     """Sentence starts of a paragraph, none inside a quote, and none between a quote ending in
     "?"/"!"/"." and the short attribution sentence that follows it (``“…?” Sanders replied.``)."""
     starts = sorted({0, *(s for s, _, _ in sentence_spans(para)
-                          if not any(sp.outer_start < s < sp.outer_end for sp in spans))})
+                          if not any(sp.outer_start < s < sp.outer_end for sp in spans)),
+                     # a space missing after the quote: ``…I love Hispanics!”Former…``
+                     *(sp.outer_end for sp in spans if sp.closed and para[
+                         sp.end - 1:sp.end] in {".", "!", "?"} and para[
+                         sp.outer_end:sp.outer_end + 1].isupper())})
     ends = {sp.outer_end for sp in spans}
     kept: list[int] = []
     for n, start in enumerate(starts):
@@ -1432,8 +1454,7 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                     _sentence_subject(para, s_start, v0, res, p)
             else:
                 lead = _subject_left(para, before_start, colon)
-                if lead is not None and fold(
-                        (para[before_start:lead.at].split() or [""])[-1]) in _OBJECT_MARKERS:
+                if lead is not None and _after_object_marker(para[before_start:lead.at]):
                     lead = None  # "delivered a blunt message to Trump:": not the speaker
                 found[k] = res.subject(lead, p) or \
                     _sentence_subject(para, s_start, colon, res, p)
