@@ -860,3 +860,34 @@ def test_a_name_after_to_the_newspaper_before_a_colon_is_an_object() -> None:
             "insensitive.”")
     quotes = [q for q in _one(text) if "insensitive" in q.text]
     assert [q.speaker for q in quotes] == ["Jeb Bush"]
+
+
+def test_what_follows_a_participle_after_a_quote_is_not_its_subject() -> None:
+    text = ("Jeremy Boreman spoke.\n"
+            "Boreman said the members will still meet for drinks, but said, “It’s time we "
+            "change how we do it,” promising the Friends of Abe will return to its roots.")
+    assert [q.speaker for q in _one(text)] == ["Jeremy Boreman"]
+
+
+def test_a_description_needs_a_source_noun_as_its_head() -> None:
+    text = ("Marco Rubio and Donald Trump spoke.\n"
+            "That prompted Rubio to make a joke about yoga and call Trump “very flexible and "
+            "nimble,” a nod to the front-runner acknowledging that he has changed.")
+    assert "a nod to the front-runner" not in {q.speaker for q in _one(text)}
+
+
+def test_an_owner_after_an_inverted_verb_opens_a_role_before_the_name() -> None:
+    text = ("Hillary Clinton spoke.\n"
+            "Then there was the most obvious change of all: \"It's about time that we had a "
+            "woman running this country,\" exhorted Clinton's introducer, actress Jamie Lee "
+            "Curtis.")
+    assert [q.speaker for q in _one(text)] == ["Jamie Lee Curtis"]
+
+
+def test_a_signature_paragraph_with_a_place_or_circumstance_after_a_comma() -> None:
+    text = ("Barack Obama spoke.\n"
+            "\"Great speech. She's tested. She's ready. She never quits.\"\n"
+            "-President Obama, tweeting after Clinton's speech.\n"
+            "\"The whole idea of a Crooked Hillary is something that we reject.\"\n"
+            "-Michelle Marks, Philadelphia.")
+    assert [q.speaker for q in _one(text)] == ["Barack Obama", "Michelle Marks"]

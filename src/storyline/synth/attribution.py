@@ -479,6 +479,12 @@ def _subject_right(para: str, start: int) -> _Subject | None:
             break
     while run and run[-1][0].islower() and not is_title_word(run[-1][0]):
         run.pop()  # "said David French of the National Retail Federation": "of" ends no name
+    if run and len(run) < len(words) and _POSSESSIVE_WORD.search(
+            run[-1][0].replace("’", "'")) and words[len(run)][0].islower():
+        # "exhorted Clinton's introducer, actress Jamie Lee Curtis": an owner opens a role.
+        named = _named_after_role(words)
+        if named is not None:
+            return named
     if not run or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
         if not run and words and is_pronoun(words[0][0]) and fold(words[0][0]) not in {
                 "his", "her", "their", "its"}:
@@ -591,8 +597,9 @@ def _description(words: Sequence[str], openers: frozenset[str] = _DESCRIPTION_OP
              and not (fold(w) in _ADJECTIVAL_NOUNS and n + 1 < len(kept)
                       and kept[n + 1].isalpha() and kept[n + 1].islower()
                       and fold(kept[n + 1]) not in STOPWORDS)]
-    if not nouns:
-        return None
+    linked = [n for n, w in enumerate(kept) if n > 1 and fold(w) in _PREPOSITIONS]
+    if not nouns or (linked and nouns[0] > linked[0]):
+        return None  # the head is no source: "a nod to the front-runner", not "one of his aides"
     last = nouns[-1]
     tail = kept[last + 1:]
     if not (tail and fold(tail[0]) in {"for", "of", "at", "with", "from"} and len(tail) >= 2
@@ -1352,7 +1359,8 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
             gap = _words(para[span.outer_end:v0], span.outer_end)
             # Commas and stray marks (the third apostrophe of ``them,'''``) are no words.
             gap = [g for g in gap if any(c.isalnum() for c in g[0])]
-            if not gap and verb.endswith("ing"):
+            participle = not gap and verb.endswith("ing")
+            if participle:
                 # ``"…," adding that Trump…``: a participle has no inverted subject; its
                 # subject is the sentence's (rules b/c).
                 subj = None
@@ -1377,7 +1385,9 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
                 # ``"…," like the recent volatility of markets, said Richard Curtin``.
                 right = _subject_right(para, v1)
                 subj = right if right is not None and right.kind == "name" else None
-            desc = None if subj is not None else _description_near(
+            # (nor is what follows a participle its subject: ``…,” promising the Friends of
+            # Abe will return``)
+            desc = None if subj is not None or participle else _description_near(
                 para, span.outer_end, v0, v1, not gap, _THE_DESCRIPTION_OPENERS)
             if desc is not None:  # ``"…," said one Trump confidant`` / ``"…," an aide said``
                 claimed.add(v0)

@@ -158,7 +158,10 @@ _MARKS = re.compile("''|[\"“”„«»'‘’‚]")
 _NARRATIVE_BREAK = re.compile(r",\s+(?:referring|according|adding|noting|citing|saying|"
                               r"speaking|writing)\b")
 # A paragraph that only signs the quote before it: "- Sanders." / "— Hillary Clinton".
-_SIGNATURE = re.compile(r"\s*[-—–]+\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}?)\.?\s*$")
+_SIGNATURE = re.compile(r"\s*[-—–]+\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}?)"
+                        r"(?:\.?\s*$|,\s+[^\"“”]{1,80}$)")
+# (a tail after a comma is a place or a circumstance: "-Michelle Marks, Philadelphia.",
+# "-President Obama, tweeting after Clinton's speech.")
 
 
 @dataclass(frozen=True, slots=True)
