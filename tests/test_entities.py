@@ -153,3 +153,11 @@ def test_us_states_are_places_and_end_a_name_after_of() -> None:
     ents = {e.name: e for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
     assert ents["Tom Cole"].kind == "person" and "Tom Cole of Oklahoma" not in ents
     assert ents["Oklahoma"].kind == "place" and ents["Wisconsin"].kind == "place"
+
+
+def test_a_surname_ending_like_a_gerund_after_a_known_first_name_is_a_person() -> None:
+    text = ("Chelsea Manning spoke on Monday in the city.\n"
+            "Betsy Ebeling shook her head. Manning said the fight would go on.")
+    ents = {e.name: e for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
+    assert ents["Chelsea Manning"].kind == "person" and "Manning" not in ents
+    assert ents["Betsy Ebeling"].kind == "person"

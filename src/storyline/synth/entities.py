@@ -535,8 +535,12 @@ def _evidence(
         # A middle initial or a suffix keeps a name a name ("Donald J. Trump", "Ed Failor Jr").
         shaped = [w for w in words if not _INITIALS.fullmatch(w) and fold(w).rstrip(".")
                   not in {"jr", "sr"}]
+        # After a known first name a surname may end like a gerund or an abstract noun
+        # ("Chelsea Manning", "Ian Fleming", "Ben Boreing").
+        first = bool(shaped) and fold(shaped[0]) in _FIRST_NAMES
         many = (2 <= len(shaped) <= 3 and len(words) <= 4
-                and all(_name_shaped(w) for w in shaped))
+                and all(_name_shaped(w) or (first and n and _surname_shaped(w))
+                        for n, w in enumerate(shaped)))
         if many:
             vote("person", W_DEFAULT_PERSON)
         elif len(words) > 1:
@@ -560,6 +564,15 @@ def _name_shaped(word: str) -> bool:
     pieces = re.split(r"['’-]", word)
     return (all(p[:1].isupper() and p.isalpha() for p in pieces)
             and fold(pieces[0]) not in _PREFIXES and not _NOT_NAME.search(key)
+            and key not in _PLACES and key not in STOPWORDS)
+
+
+def _surname_shaped(word: str) -> bool:
+    """A capitalised word of letters (an apostrophe or a hyphen inside allowed) that is no
+    stop word or place: a surname after a known first name, whatever its ending."""
+    pieces = re.split(r"['’-]", word)
+    key = fold(word)
+    return (all(p[:1].isupper() and p.isalpha() for p in pieces)
             and key not in _PLACES and key not in STOPWORDS)
 
 
