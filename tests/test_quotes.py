@@ -891,3 +891,11 @@ def test_a_signature_paragraph_with_a_place_or_circumstance_after_a_comma() -> N
             "\"The whole idea of a Crooked Hillary is something that we reject.\"\n"
             "-Michelle Marks, Philadelphia.")
     assert [q.speaker for q in _one(text)] == ["Barack Obama", "Michelle Marks"]
+
+
+def test_a_participle_carried_by_kept_takes_the_subject_of_kept() -> None:
+    text = ("Hillary Clinton and Ron Johnson spoke.\n"
+            "When Clinton first testified before Congress on the attacks, Sen. Ron Johnson "
+            "(R-Wis.) kept asking her why the department had tied the violence to "
+            "\"spontaneous and unplanned\" protests.")
+    assert [q.speaker for q in _one(text)] == ["Ron Johnson"]

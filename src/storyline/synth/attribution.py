@@ -273,6 +273,10 @@ university college school church think-tank tank publication outlet
 _FINITE_AUXILIARIES = wordset("had has have was were is are would will could should might can")
 # Words between an object marker and the name it governs ("to the Dutch newspaper NRC").
 MAX_OBJECT_ROLE_WORDS = 3
+# Verbs that carry a participle as their own ("kept asking", "was saying", "began telling").
+_PARTICIPLE_HELPERS = wordset("""
+kept keeps keep was were is are been be started starts began begins continued continues stopped
+""")
 # Relative words after which a clause's subject follows ("what one aide called…").
 _RELATIVE_OBJECTS = wordset("what which whom")
 # Adverbs ending a phrase ("…, recently", "…, then repeatedly").
@@ -1264,6 +1268,13 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerRe
     names inside prepositional phrases; otherwise the nearest name (``criticism for
     saying``)."""
     masked = _QUOTED.sub(lambda m: " " * len(m.group()), para)
+    helper = re.search(r"\b([a-z]+)\s+$", masked[sent_start:verb_at])
+    if helper is not None and fold(helper.group(1)) in _PARTICIPLE_HELPERS:
+        # "Sen. Ron Johnson (R-Wis.) kept asking her…": the helper's subject, not that of
+        # a speech verb earlier in the sentence.
+        found = res.subject(_subject_left(masked, sent_start, sent_start + helper.start(1)), p)
+        if found is not None:
+            return found
     for verb, v0, _ in reversed(_verbs(masked, sent_start, verb_at, strict=True)):
         if verb.endswith(("ed", "s")) or fold(verb) in _IRREGULAR_PAST:
             found = res.subject(_subject_left(masked, sent_start, v0), p)
