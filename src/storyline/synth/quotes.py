@@ -6,7 +6,11 @@ The cascade, in order:
    apostrophes (``''…''``, the New York Times), mismatched
    pairs tolerated (``'carte blanche…"``), apostrophes inside words ignored; a double mark left
    open runs to the paragraph end, cut before a narrative clause (", referring to…"); an
-   unclosed single mark is taken for an apostrophe and ignored.
+   unclosed single mark is taken for an apostrophe and ignored; a close-only mark right after
+   ``.,!?`` closes even with no space after it (``…to me,”Clinton said``).
+   Before the rules below, a quote in a title-case headline (the article's first paragraph)
+   takes the headline's opening subject when the entity list knows it: ``Carly Fiorina
+   Endorses Ted Cruz: I Am ‘Horrified’…`` is Fiorina's, not Cruz's.
 2. :func:`~storyline.synth.attribution.attribute_spans` (in :mod:`storyline.synth.attribution`)
    — the speaker of each span, first rule that gives one wins:
    a. adjacent after the quote: ``"…," X said`` / ``"…," said X`` / ``"…," he said``, also
@@ -14,7 +18,8 @@ The cascade, in order:
       (``"…," Jeb Bush, the former governor, said``) or an aside (``"…," like the…, said
       Richard Curtin``) or a short quote inside the attribution (``"…," Bill Eastland,
       wearing "Ted Cruz" pins, said``); a participle after a quote has no inverted subject
-      (``"…," adding that Trump…``); a verb just before the quote beats a far one after it;
+      (``"…," adding that Trump…``) and what follows it is no description (``"…,"
+      promising the Friends of Abe…``); a verb just before the quote beats a far one after it;
       a name or role after the verb with a verb of its own opens what was said, and the
       sentence subject speaks (``Mr. Manafort, citing ''…,'' said the candidate could…``); an
       attribution sentence after a question may run long; one opened by "And"/"But" is a
@@ -23,18 +28,26 @@ The cascade, in order:
       / ``Schilling told WEEI: "…"`` (the verb's subject, not its object);
    a passive speech verb takes its agent (``Sanders was asked by host Bill Maher``);
    title-case headline verbs and two-word cues count (``Hollande Says Trump ‘…’``, ``Trump
-   shot back``, ``as Ridge put it``), so do reactions (``an angry Hollande retaliated``) and
-   ``was prompted to say``; a sentence that ends on its speech verb introduces the next quote;
+   shot back``, ``as Ridge put it``, ``As Akhil Amar, professor…, put it, ''…''``), so do
+   reactions (``an angry Hollande retaliated``) and ``was prompted to say``; a sentence that
+   ends on its speech verb introduces the next quote; an infinitive after the verb is no
+   audience (``Rubio will continue to be “…”`` has no cue); a speech noun after a
+   determiner and an adjective is no verb (``in a Trumpian post``);
    c. the nearest unclaimed speech verb before it in the same sentence (``X said he did not
       "expect…"``); a participle (``…, adding "…"``) takes the subject of the sentence's
-      finite speech verb, else the sentence subject; a verb set off by commas names the
-      speaker after it (``The paradox of Nancy, says Carl Anthony, historian…, is that…``);
+      finite speech verb, else the sentence subject (adverbs before the participle change
+      nothing; an unnamed subject such as ``One operative inside Trump Tower`` beats a name
+      in its predicate; ``kept asking`` takes the subject of "kept"); a verb set off by
+      commas names the speaker after it (``The paradox of Nancy, says Carl Anthony,
+      historian…, is that…``); an unnamed subject of a relative clause is kept as written
+      (``in what one Latino conservative has dubbed ''…''``);
    d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``),
       not one in a contrasting clause (``“…,” while Rep. Louis Gohmert suggested…``);
    e. ``according to X`` (a document or poll as written when no name is given: "a
       Quinnipiac poll"); b'. a colon cue without a verb (``Michael McDonald: "…"``), also a
       headline cue anywhere before the quote; a bare attribution sentence just before the
-      quote (``Dianne Bystrom agreed. "…"``);
+      quote (``Dianne Bystrom agreed. "…"``); a name after an object marker and a role
+      before the colon is no speaker (``…to the Dutch newspaper NRC Handelsblad: “…”``);
    when the words left of a verb name nobody, a definite role right before it is taken as
    written (``after the Democratic front-runner had said``), else the subject opening the
    sentence (``Carson did not…, but told his supporters, "…"``), past a leading clause
@@ -54,14 +67,18 @@ The cascade, in order:
    a name and its verb are skipped (``Brian Fallon, a spokesman for the campaign, said`` /
    ``Cory James, 22, of Flint, Mich., said`` / ``said the bureau's director, James B. Comey``
    / ``Clinton, during a town hall meeting in Columbus, Ohio, said`` / ``Mr. Slinker, whose
-   start-up, Paradata, uses…, said``); a speech noun after a
+   start-up, Paradata, uses…, said``), and so are chains of "of"/"in" after a name
+   (``Darran Whiting of Liberty Baptist Church in Marion, said``), a party-of-state
+   appositive (``Capito, Republican of West Virginia, called``) and a newspaper's name set off
+   after it (``…official newspaper, L'Osservatore Romano, said``); a speech noun after a
    determiner, a possessive or "of" ("Trump's claim") names no subject;
    g. across paragraphs (:func:`_across_paragraphs`): a paragraph opening with an unattributed
       quote takes the speaker announced by a previous paragraph ending in a colon, else the
       speaker of the previous paragraph's last quote, else (a previous paragraph without
       quotes) the speaker its last sentence reports as in rule i (``Carter said that… ¶
       “That’s because…”``) when the quote stands alone in a paragraph without a speech verb;
-      a quote paragraph signed by the next one (``- Clinton.``) takes that name.
+      a quote paragraph signed by the next one (``- Clinton.``, ``-Michelle Marks,
+      Philadelphia.``) takes that name.
    A subject phrase is resolved by :class:`~storyline.synth.entities.NameIndex` (titles stripped,
    surname → full name, unique titles such as "the US Secretary of State" → their holder);
    a name the entity list missed is taken as written when it is name-shaped and no date,
