@@ -262,6 +262,7 @@ _WORD = re.compile(r"[\w.'’-]+|[,:;]")
 # Stop words that never open a name ("new" does: "New York Times", "New Hampshire").
 _NOT_NAME_OPENERS = STOPWORDS - {"new"}
 _PUNCT = re.compile(r"[^\w\s]")
+_LEADING_SPACE = re.compile(r"\s*")
 # Nouns whose name follows them set off by commas: that name is no person ("the editor in chief
 # of the Vatican's official newspaper, L'Osservatore Romano, said").
 _ORGANISATION_NOUNS = wordset("""
@@ -1343,7 +1344,9 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
 
     # a/b: adjacent patterns (they claim their verb so fallbacks skip it)
     inner: set[int] = set()  # short quotes inside another quote's attribution
-    headline = not p.article_text[:p.offset].strip()
+    # The article's first paragraph (only space before it) is its headline when title case.
+    leading = _LEADING_SPACE.match(p.article_text)
+    headline = leading is not None and leading.end() == p.offset
     for k, span in enumerate(spans):
         if k in inner:
             continue
