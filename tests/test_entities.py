@@ -161,3 +161,12 @@ def test_a_surname_ending_like_a_gerund_after_a_known_first_name_is_a_person() -
     ents = {e.name: e for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
     assert ents["Chelsea Manning"].kind == "person" and "Manning" not in ents
     assert ents["Betsy Ebeling"].kind == "person"
+
+
+def test_a_sentence_opening_adjective_or_determiner_is_not_part_of_the_name() -> None:
+    text = ("Understated Perez raises political profile.\n"
+            "Labor Secretary Thomas Perez stopped writing his speech. Perez moved to the back.\n"
+            "Neither Donald J. Trump nor his opponents showed much appetite for a fight.")
+    names = {e.name for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
+    assert "Thomas Perez" in names and "Donald J. Trump" in names
+    assert not any(n.startswith(("Understated", "Neither")) for n in names)

@@ -94,7 +94,7 @@ after before during when while monday tuesday wednesday thursday friday saturday
 even ever indeed though although because since until unless once this last next week
 month year morning afternoon evening night weekend moreover furthermore additionally besides
 nevertheless nonetheless thus hence therefore meanwhile overall likewise similarly sooner
-together
+together neither either
 """)  # (likewise, sooner: "Likewise, a paper…", "Sooner or later, the governor told" gave them
 # as speakers in PolNeAR train)
 # Words opening a subordinate clause or a participle phrase before the subject ("As the crowd

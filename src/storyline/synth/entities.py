@@ -273,6 +273,12 @@ worried yelling screaming cracked reads
 beamed reacted condemned condemns condemning retaliated
 """)
 
+# Participles and adjectives that open a headline or a sentence before a name ("Understated
+# Perez", "Embattled Christie", "Defiant Trump", "Smiling Obama"): long words ending so.
+_DESCRIPTIVE_OPENER = re.compile(r"^[A-Z][a-z]{4,}(?:ated|ered|tled|ured|ized|ised|ing|ant|ent"
+                                 r"|ous|ive|ful|less)$")
+# Determiners outside the stop-word list that may open a sentence before a name.
+_RUN_OPENERS = wordset("neither either another every")
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.
 _NOT_NAME = re.compile(r"(?:ing|tion|sion|ment|ness|ity|ism|ance|ence)$|^[ivx]+$|\d")
 _TOKEN = re.compile(r"\S+")
@@ -596,6 +602,14 @@ def _article_mentions(article_id: str, text: str) -> list[_Mention]:
                 words = [t.text for t in tokens[i:j]]
                 if len(words) > MAX_NAME_TOKENS:
                     continue
+                if i == 0 and len(words) > 1 and (fold(words[0]) in _RUN_OPENERS or (
+                        _DESCRIPTIVE_OPENER.match(words[0])
+                        and fold(words[0]) not in _FIRST_NAMES)):
+                    # "Understated Perez raises political profile", "Neither Donald J. Trump
+                    # nor his opponents…": a sentence-opening participle, adjective or
+                    # determiner is not part of the name after it.
+                    i += 1
+                    words = words[1:]
                 title, rest = _split_title(words)
                 if ("of" in rest[2:-1] and _place_like(rest[rest.index("of") + 1:])
                         and (title or fold(rest[0]) in _FEMALE_NAMES | _MALE_NAMES)):
