@@ -170,3 +170,10 @@ def test_a_sentence_opening_adjective_or_determiner_is_not_part_of_the_name() ->
     names = {e.name for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
     assert "Thomas Perez" in names and "Donald J. Trump" in names
     assert not any(n.startswith(("Understated", "Neither")) for n in names)
+
+
+def test_a_capitalised_preposition_of_a_headline_opens_no_name() -> None:
+    text = ("CNN President On Trump: ‘We Do Not Pay Candidates To Appear At Debates.’\n"
+            "CNN President Jeff Zucker isn’t kowtowing to Donald Trump.")
+    names = {e.name for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
+    assert "Donald Trump" in names and "On Trump" not in names

@@ -899,3 +899,9 @@ def test_a_participle_carried_by_kept_takes_the_subject_of_kept() -> None:
             "(R-Wis.) kept asking her why the department had tied the violence to "
             "\"spontaneous and unplanned\" protests.")
     assert [q.speaker for q in _one(text)] == ["Ron Johnson"]
+
+
+def test_a_headline_topic_after_on_is_not_the_speaker() -> None:
+    text = ("CNN President On Trump: ‘We Do Not Pay Candidates To Appear At Debates.’\n"
+            "CNN President Jeff Zucker isn’t kowtowing to Donald Trump.")
+    assert {q.speaker for q in _one(text)}.isdisjoint({"Donald Trump", "On Trump", "Trump"})

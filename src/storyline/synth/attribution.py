@@ -278,6 +278,8 @@ MAX_OBJECT_ROLE_WORDS = 3
 _PARTICIPLE_HELPERS = wordset("""
 kept keeps keep was were is are been be started starts began begins continued continues stopped
 """)
+# Capitalised prepositions that open a title-case headline's topic after its subject.
+_TOPIC_WORDS = frozenset(["On", "About", "Against", "Over"])
 # Relative words after which a clause's subject follows ("what one aide called…").
 _RELATIVE_OBJECTS = wordset("what which whom")
 # Adverbs ending a phrase ("…, recently", "…, then repeatedly").
@@ -788,12 +790,18 @@ class SpeakerResolver:
         """The person or organisation a phrase names; ``loose`` also takes an entity of kind
         "other" (a name in subject position of a speech verb is a speaker whatever its kind)
         or a name the entity list missed (:func:`_bare_name`)."""
+        topic = next((n for n, w in enumerate(phrase.split()) if n and w in _TOPIC_WORDS), 0)
+        if topic and self.index.resolve(" ".join(phrase.split()[topic + 1:])) is not None:
+            # "CNN President On Trump": a title-case headline's subject, then its topic, a
+            # name the story knows ("Leyva Got Real About Being Called" has no such topic).
+            phrase = " ".join(phrase.split()[:topic])
         words = phrase.split()
         if len(words) > 1 and is_party_noun(words[-1].strip(",.:;")):
             return None  # "a New Hampshire Democrat" describes; the caller keeps the description
         found = self.index.resolve(phrase)
         roles = [i for i, w in enumerate(words[:-1]) if _is_title_piece(_strip_dot(w))]
-        if found is None and roles and words[roles[-1] + 1][:1].isupper():
+        if (found is None and roles and words[roles[-1] + 1][:1].isupper()
+                and fold(words[roles[-1] + 1]) not in _PREPOSITIONS):  # "CNN President On Trump"
             # "Speaker of the House Rep. Paul Ryan": the name after the last role word.
             tail = " ".join(words[roles[-1] + 1:])
             found = self.index.resolve(tail)

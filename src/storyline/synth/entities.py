@@ -277,6 +277,8 @@ beamed reacted condemned condemns condemning retaliated
 # Perez", "Embattled Christie", "Defiant Trump", "Smiling Obama"): long words ending so.
 _DESCRIPTIVE_OPENER = re.compile(r"^[A-Z][a-z]{4,}(?:ated|ered|tled|ured|ized|ised|ing|ant|ent"
                                  r"|ous|ive|ful|less)$")
+# Prepositions a title-case headline capitalises; they open no name.
+_HEADLINE_PREPOSITIONS = wordset("on in at for with to from about of by over against after")
 # Determiners outside the stop-word list that may open a sentence before a name.
 _RUN_OPENERS = wordset("neither either another every")
 # Word shapes that are not personal names: gerunds, abstract nouns, roman numerals, digits.
@@ -611,6 +613,8 @@ def _article_mentions(article_id: str, text: str) -> list[_Mention]:
                     i += 1
                     words = words[1:]
                 title, rest = _split_title(words)
+                while len(rest) > 1 and fold(rest[0]) in _HEADLINE_PREPOSITIONS:
+                    rest = rest[1:]  # a title-case headline: "CNN President On Trump: ‘…’"
                 if ("of" in rest[2:-1] and _place_like(rest[rest.index("of") + 1:])
                         and (title or fold(rest[0]) in _FEMALE_NAMES | _MALE_NAMES)):
                     # "Senator Marco Rubio of Florida": the person, then the place.
