@@ -9,7 +9,7 @@ run, the gold/overlap/speaker rules, and the published anchors as text.
 Protocol: rules are tuned on train only (its first 600 files in sorted order for development,
 its last 240 held out for validation until the last round, which also read their errors); dev is
 evaluated once per round of changes and the number of dev looks is reported with the figures
-(8 so far, the last one after the current round of rules).
+(9 so far, the last two after the current round of rules).
 
 Same numbers as ``storyline eval quotes ../shared/data/polnear/dev``.
 """
