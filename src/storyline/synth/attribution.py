@@ -398,12 +398,7 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
             return _Subject("possessed", " ".join(w for w, _ in words[-n:]), words[-n][1])
     if is_pronoun(last):
         return _Subject("pronoun", last, at)
-    run: list[tuple[str, int]] = []
-    for word, pos in reversed(words):
-        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
-            break
-        run.insert(0, (word, pos))
-    run = _chain_head(words, run)
+    run = _chain_head(words, _name_run(words))
     while run and (fold(run[0][0]) in _OPENERS or fold(run[0][0]) in _NOT_NAME_OPENERS):
         run.pop(0)  # "As Politico reported", "But Sanders said"
     if not run:
@@ -411,6 +406,17 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     phrase = " ".join(w for w, _ in run)
     kind = "name" if any(w[:1].isupper() for w, _ in run) else "role"
     return _Subject(kind, phrase, run[0][1])
+
+
+def _name_run(words: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The name-shaped words ending ``words`` (at most :data:`MAX_SUBJECT_WORDS`, none past
+    a comma, colon or semicolon)."""
+    run: list[tuple[str, int]] = []
+    for word, pos in reversed(words):
+        if word in {",", ":", ";"} or not _is_name_piece(word) or len(run) >= MAX_SUBJECT_WORDS:
+            break
+        run.insert(0, (word, pos))
+    return run
 
 
 def _chain_head(words: Sequence[tuple[str, int]],
@@ -424,12 +430,7 @@ def _chain_head(words: Sequence[tuple[str, int]],
     for _ in range(MAX_CHAIN_LINKS):
         if end < 2 or fold(words[end - 1][0]) not in _CHAIN_LINKS:
             break
-        prev: list[tuple[str, int]] = []
-        for word, pos in reversed(words[:end - 1]):
-            if word in {",", ":", ";"} or not _is_name_piece(word) or len(prev) >= \
-                    MAX_SUBJECT_WORDS:
-                break
-            prev.insert(0, (word, pos))
+        prev = _name_run(words[:end - 1])
         if not prev:
             break
         head, end = prev, end - 1 - len(prev)
