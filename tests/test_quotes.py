@@ -905,3 +905,24 @@ def test_a_headline_topic_after_on_is_not_the_speaker() -> None:
     text = ("CNN President On Trump: ‘We Do Not Pay Candidates To Appear At Debates.’\n"
             "CNN President Jeff Zucker isn’t kowtowing to Donald Trump.")
     assert {q.speaker for q in _one(text)}.isdisjoint({"Donald Trump", "On Trump", "Trump"})
+
+
+def test_a_name_after_the_same_pronoun_as_a_speaker_is_not_its_antecedent() -> None:
+    text = ("Maria Lopez chairs the county party.\n"
+            "The vote is close, she noted, so Hillary Clinton may already have won by then.\n"
+            "“We might just stay home,” she said.")
+    assert [q.speaker for q in _one(text)] == ["Maria Lopez"]
+
+
+def test_the_owner_of_a_speech_noun_leading_into_the_quote_said_it() -> None:
+    text = ("Hillary Clinton and Donald Trump spoke.\n"
+            "His standing rose after the attack and his call for \"a total and complete "
+            "ban\" on visitors.\n"
+            "Hillary Clinton testified. The questions were about her claim that she \"never "
+            "sent classified information\" on the server.")
+    assert [q.speaker for q in _one(text)] == ["Donald Trump", "Hillary Clinton"]
+
+def test_a_speech_noun_whose_quote_is_its_predicate_names_no_owner() -> None:
+    text = ("Ruth Ginsburg and Donald Trump spoke.\n"
+            "Trump said Ginsburg's comments \"show a clear bias against him.\"")
+    assert [q.speaker for q in _one(text)] == ["Donald Trump"]

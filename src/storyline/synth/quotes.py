@@ -34,7 +34,10 @@ The cascade, in order:
    audience (``Rubio will continue to be “…”`` has no cue); a speech noun after a
    determiner and an adjective is no verb (``in a Trumpian post``);
    c. the nearest unclaimed speech verb before it in the same sentence (``X said he did not
-      "expect…"``); a participle (``…, adding "…"``) takes the subject of the sentence's
+      "expect…"``); a speech noun that leads into the quote through "that", "of" or "for"
+      is its owner's (``his call for "a total and complete ban"``, ``her claim that she
+      "never sent…"``; not ``Ginsburg's comments "show bias"``, where the quote is what is
+      said of the comments); a participle (``…, adding "…"``) takes the subject of the sentence's
       finite speech verb, else the sentence subject (adverbs before the participle change
       nothing; an unnamed subject such as ``One operative inside Trump Tower`` beats a name
       in its predicate; ``kept asking`` takes the subject of "kept"); a verb set off by
@@ -89,9 +92,11 @@ The cascade, in order:
    after a verb that follows a quote included: ``No Child Left Behind was “…,” said Gary
    Orfield``), then people named outside prepositional phrases, a main clause's before a
    leading clause's, a stated gender before an unknown one; a sentence the same pronoun opens
-   is skipped; quoted passages are ignored; plural groups never qualify. "they" and places
-   never become speakers; an outlet does only as the grammatical subject of a speech verb
-   (``"…," CNN reported``), never as a credit (``according to Bloomberg``).
+   is skipped, and in a sentence where it is the subject of a speech verb further on only the
+   names before it count (``…, he noted, so Trump may…``: not Trump); quoted passages are
+   ignored; plural groups never qualify. "they" and places never become speakers; an outlet
+   does only as the grammatical subject of a speech verb (``"…," CNN reported``), never as a
+   credit (``according to Bloomberg``).
    A double quote left open at its paragraph end and resumed by the next paragraph's opening
    mark is one multi-paragraph quote (:func:`_scan`); :func:`find_quote_spans` exposes steps 1–3
    with character offsets (the PolNeAR evaluation scores that code path).
