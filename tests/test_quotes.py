@@ -926,3 +926,16 @@ def test_a_speech_noun_whose_quote_is_its_predicate_names_no_owner() -> None:
     text = ("Ruth Ginsburg and Donald Trump spoke.\n"
             "Trump said Ginsburg's comments \"show a clear bias against him.\"")
     assert [q.speaker for q in _one(text)] == ["Donald Trump"]
+
+
+def test_a_curly_quote_nested_in_a_straight_one_is_part_of_it() -> None:
+    text = ("Kelli Ward called for the impeachment of the attorney general.\n"
+            "Dr. Ward stated:\n"
+            "\"The department isn’t about “Equal Justice Under Law” anymore. It’s about a "
+            "vision of the country.\n"
+            "\"The solution is not politics, but personal property. Let owners decide.\"\n"
+            "\"“You don’t win the nomination by how many states you win,” Rubio responded.")
+    quotes = _one(text)
+    assert [q.speaker for q in quotes] == ["Kelli Ward", "Rubio"]
+    assert quotes[0].text.startswith("The department isn’t about “Equal Justice Under Law”")
+    assert quotes[0].text.endswith("Let owners decide.")

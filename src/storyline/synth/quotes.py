@@ -7,7 +7,9 @@ The cascade, in order:
    pairs tolerated (``'carte blanche…"``), apostrophes inside words ignored; a double mark left
    open runs to the paragraph end, cut before a narrative clause (", referring to…"); an
    unclosed single mark is taken for an apostrophe and ignored; a close-only mark right after
-   ``.,!?`` closes even with no space after it (``…to me,”Clinton said``).
+   ``.,!?`` closes even with no space after it (``…to me,”Clinton said``); a double quote
+   of the other style inside an open one, closed before the outer style recurs, is nested
+   in it (``"…isn’t about “Equal Justice Under Law” anymore.``), not a new quote.
    Before the rules below, a quote in a title-case headline (the article's first paragraph)
    takes the headline's opening subject when the entity list knows it: ``Carly Fiorina
    Endorses Ted Cruz: I Am ‘Horrified’…`` is Fiorina's, not Cruz's.
@@ -244,12 +246,19 @@ def _find_spans(para: str) -> list[MarkedSpan]:
     open_at: int | None = None
     open_width = 1
     open_kind = ""
+    nested_until = -1
     for n, (i, width, kind, role) in enumerate(marks):
+        if n <= nested_until:
+            continue
         if open_at is None:
             if role == "open":
                 open_at, open_width, open_kind = i, width, kind
             continue
         inner = open_at + open_width
+        if role == "open" and kind == "d" == open_kind and para[inner:i].strip():
+            nested_until = _nested_close(para, marks, n, open_at, open_width)
+            if nested_until > n:
+                continue
         if role == "close":
             later_double = any(k == "d" and r == "close" for _, _, k, r in marks[n + 1:])
             if kind == open_kind or kind == "d" or not later_double:
@@ -264,6 +273,30 @@ def _find_spans(para: str) -> list[MarkedSpan]:
         end = _cut_unclosed(para, open_at + open_width)
         spans.append(MarkedSpan(open_at, open_at + open_width, end, end, closed=False))
     return [s for s in spans if _clean(para[s.start:s.end])]
+
+
+def _is_straight(para: str, i: int, width: int) -> bool:
+    return width == 2 or para[i] == '"'
+
+
+def _nested_close(para: str, marks: Sequence[tuple[int, int, str, str]], n: int,
+                  open_at: int, open_width: int) -> int:
+    """Index in ``marks`` of the mark closing a quote nested at mark ``n`` inside the quote
+    opened at ``open_at``, or -1. A nested quote switches style: curly inside straight
+    (Breitbart: ``"…isn’t about “Equal Justice Under Law” anymore.``), closed before any mark
+    of the outer style appears; without that, a new opening mark restarts the quote as before."""
+    outer_straight = _is_straight(para, open_at, open_width)
+    i, width = marks[n][0], marks[n][1]
+    if _is_straight(para, i, width) == outer_straight:
+        return -1
+    for m in range(n + 1, len(marks)):
+        j, w, kind, role = marks[m]
+        if kind != "d":
+            continue
+        if _is_straight(para, j, w) == outer_straight:
+            return -1
+        return m if role == "close" else -1
+    return -1
 
 
 def _clean(text: str) -> str:
