@@ -4,7 +4,9 @@ Run: ``.venv/bin/python bench/quotes_polnear.py [POLNEAR_DIR]`` (about half a mi
 default directory is ``../shared/data/polnear``). Prints, for the dev split (the figures to
 quote) and the train split (where the rules were developed), storyline's quote ledger beside
 the naive baseline (quoted span of >= 3 words + nearest capitalised name) measured in the same
-run, the gold/overlap/speaker rules, and the published anchors as text.
+run, the gold/overlap/speaker rules, and the published anchors as text; then, on the articles
+several annotators annotated, annotator-against-annotator agreement under the same rules (the
+human ceiling) beside storyline against the same annotators.
 
 Protocol: rules are tuned on train only (its first 600 files in sorted order for development,
 its last 240 held out for validation until the last round, which also read their errors); dev is
@@ -20,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from storyline.eval_quotes import evaluate_quotes
+from storyline.eval_quotes import annotator_agreement, evaluate_quotes
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 
@@ -35,6 +37,10 @@ def main(argv: list[str]) -> int:
         report = evaluate_quotes(root / split)
         sys.stdout.write(report.table())
         sys.stdout.write(f"  ({time.perf_counter() - started:.1f} s)\n\n")
+    for split in ("dev", "train"):
+        agreement = annotator_agreement(root / split)
+        if agreement.articles:
+            sys.stdout.write(agreement.table() + "\n")
     return 0
 
 

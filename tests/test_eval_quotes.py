@@ -146,3 +146,39 @@ def test_polnear_train_floor(shared_dir: Path) -> None:
     assert report.ours.speaker_accuracy >= 0.88
     assert report.ours.named_speaker_accuracy >= 0.93
     assert report.ours.speaker_accuracy > report.naive.speaker_accuracy + 0.3
+
+
+def test_source_head_is_the_name_a_source_gives() -> None:
+    from storyline.eval_quotes import source_head
+
+    assert source_head("Trump's campaign manager Corey Lewandowski") == "Lewandowski"
+    assert source_head("Sen. Ted Cruz,") == "Cruz"
+    assert source_head("officials") is None and source_head(None) is None
+
+
+def test_annotator_agreement_scores_each_annotator_against_the_others(tmp_path: Path) -> None:
+    from storyline.eval_quotes import annotator_agreement
+
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    text = _text()
+    (tmp_path / "text" / "a_article.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "text" / "solo.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "attributions" / "a_article_aaaa.ann").write_text(_ann(), encoding="utf-8")
+    (tmp_path / "attributions" / "solo_aaaa.ann").write_text(_ann(), encoding="utf-8")
+    # The second annotator names the speaker of the first quote "Senator Smith".
+    other = _ann().replace("T1\tSource 69 72\tDoe", "T1\tSource 0 7\tSenator")
+    other = other.replace("Content:T3 Cue:T2 Source:T1", "Content:T3 Cue:T2 Source:T14")
+    other += "T14\tSource 8 12\tJane\n"
+    (tmp_path / "attributions" / "a_article_bbbb.ann").write_text(other, encoding="utf-8")
+    (tmp_path / "attributions" / "a_article_cccc.ann").write_text(_ann(), encoding="utf-8")
+    report = annotator_agreement(tmp_path)
+    assert report.articles == 1  # "solo" has one annotator
+    human = report.human
+    # Six ordered pairs, two direct quotes each. Only aaaa and cccc agree: "Jane" is no word
+    # of "Doe", and "She" resolves to each annotator's own previous named Source.
+    assert (human.n_gold, human.speaker_scored) == (12, 12)
+    assert human.precision == human.recall == 1.0
+    assert human.speaker_correct == 4
+    assert report.ours.n_gold == 6
+    assert "Annotator agreement" in report.table()

@@ -939,3 +939,22 @@ def test_a_curly_quote_nested_in_a_straight_one_is_part_of_it() -> None:
     assert [q.speaker for q in quotes] == ["Kelli Ward", "Rubio"]
     assert quotes[0].text.startswith("The department isn’t about “Equal Justice Under Law”")
     assert quotes[0].text.endswith("Let owners decide.")
+
+
+def test_the_name_of_an_absolute_with_clause_says_its_participle() -> None:
+    # "Trump" is only a place here ("a Trump rally in Birmingham"); the nearest name before
+    # the participle is "Black Lives Matter".
+    text = ("Black Lives Matter marched in Birmingham.\n"
+            "At a Trump rally in Birmingham, Alabama, on Saturday, his supporters kicked a Black "
+            "Lives Matter protester, with Trump reportedly yelling: “Get him out of here!”\n"
+            "The plan drew fire, with Sen. John McCain calling it a “disaster of historic "
+            "proportions.”")
+    assert [q.speaker for q in _one(text)] == ["Trump", "John McCain"]
+
+
+def test_an_attribution_after_a_question_runs_on_to_a_quote_with_its_own_cue() -> None:
+    text = ("Kate McKinnon played Hillary Clinton on Saturday.\n"
+            "“Who can remember how many states I’ve lost in a row? Is it two? Three?” Clinton "
+            "asks as a maintenance guy walks in front of her, saying he’s “here to fix the "
+            "seven holes in your wall.”")
+    assert _one(text)[0].speaker == "Hillary Clinton"

@@ -52,9 +52,26 @@ from storyline.synth.entities import build_name_index
 from storyline.synth.quotes import find_quote_spans
 from storyline.text import STOPWORDS, fold, word_count, wordset
 
-__all__ = ["ANCHORS", "GOLD_RULE", "OVERLAP_RULE", "SPEAKER_RULE", "BratAnnotation",
-           "FileErrors", "GoldQuote", "PredQuote", "QuoteEvalReport", "SystemScores",
-           "evaluate_quotes", "gold_quotes", "load_brat", "naive_quotes", "score_quotes"]
+__all__ = [
+    "ANCHORS",
+    "GOLD_RULE",
+    "OVERLAP_RULE",
+    "SPEAKER_RULE",
+    "AgreementReport",
+    "BratAnnotation",
+    "FileErrors",
+    "GoldQuote",
+    "PredQuote",
+    "QuoteEvalReport",
+    "SystemScores",
+    "annotator_agreement",
+    "evaluate_quotes",
+    "gold_quotes",
+    "load_brat",
+    "naive_quotes",
+    "score_quotes",
+    "source_head",
+]
 
 # --- rules and constants -------------------------------------------------------------------------
 # Overlap / shorter span length for a match. 0.5 is the usual "substantial overlap" bar: a
@@ -512,6 +529,73 @@ def glob_escape(name: str) -> str:
 
 def _texts(split_dir: Path) -> Iterable[Path]:
     return sorted((split_dir / "text").glob("*.txt"))
+
+
+def source_head(source: str | None) -> str | None:
+    """The name an annotator's Source span gives, as a system would print it: its last
+    capitalised word that is no pronoun, determiner or title word ("Trump's campaign manager
+    Corey Lewandowski" → "Lewandowski"); None for an unnamed Source ("officials")."""
+    if source is None:
+        return None
+    words = [_POSSESSIVE.sub("", w.strip("\"'“”‘’(),.:;")) for w in source.split()]
+    names = [w for w in words if w[:1].isupper() and not _gold_pronoun(w)
+             and fold(w) not in STOPWORDS and not _gold_title_word(w)]
+    return names[-1] if names else None
+
+
+@dataclass(slots=True)
+class AgreementReport:
+    """Annotator against annotator on the articles several people annotated, beside storyline
+    against each of them: the human ceiling of the quote metrics under the same rules."""
+
+    split: str
+    articles: int
+    human: SystemScores
+    ours: SystemScores
+
+    def table(self) -> str:
+        rows = [f"{s.name:<16}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}"
+                f"{s.speaker_accuracy:>9.3f}{s.speaker_scored:>7}"
+                f"{s.named_speaker_accuracy:>9.3f}{s.named_scored:>7}"
+                for s in (self.human, self.ours)]
+        return "\n".join([
+            f"Annotator agreement: {self.split} ({self.articles} articles with 2+ annotators; "
+            "every annotator in turn is gold, every other one a system)",
+            f"{'system':<16}{'P':>7}{'R':>7}{'F1':>7}{'spk acc':>9}{'spk n':>7}{'named':>9}"
+            f"{'n':>7}", *rows,
+            "  an annotator's speaker = the last capitalised word of its Source that is no "
+            "pronoun or title word (pronoun Sources resolved as in the gold rule)"]) + "\n"
+
+
+def annotator_agreement(split_dir: str | Path) -> AgreementReport:
+    """Speaker and span agreement between the annotators of the multi-annotated articles of a
+    PolNeAR split (each ordered pair of annotators: one gold, one prediction whose speaker is
+    :func:`source_head` of its Source), and storyline scored against each of the same
+    annotators. Articles with one ``.ann`` file are left out."""
+    root = Path(split_dir)
+    if not (root / "text").is_dir():
+        raise InputError(f"{root / 'text'} not found: pass a PolNeAR split directory "
+                         "holding text/ and attributions/")
+    report = AgreementReport(root.name, 0, SystemScores("annotators"),
+                             SystemScores("storyline"))
+    for path in _texts(root):
+        anns = sorted((root / "attributions").glob(f"{glob_escape(path.stem)}_*.ann"))
+        if len(anns) < 2:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            golds = [gold_quotes(text, load_brat(a.read_text(encoding="utf-8"))) for a in anns]
+        except (OSError, UnicodeDecodeError):
+            continue  # evaluate_quotes reports the unreadable file
+        report.articles += 1
+        ours = predict_quotes(Article(id=path.stem, text=text))
+        for gi, gold in enumerate(golds):
+            score_quotes(gold, ours, report.ours, path.name)
+            for other in golds[:gi] + golds[gi + 1:]:
+                human = [PredQuote(q.start, q.end, q.text, source_head(q.source))
+                         for q in other]
+                score_quotes(gold, human, report.human, path.name)
+    return report
 
 
 def evaluate_quotes(split_dir: str | Path, limit: int | None = None) -> QuoteEvalReport:

@@ -293,6 +293,8 @@ _TOPIC_WORDS = frozenset(["On", "About", "Against", "Over"])
 # Relative words after which a clause's subject follows ("what one aide called…").
 _RELATIVE_OBJECTS = wordset("what which whom")
 # Adverbs ending a phrase ("…, recently", "…, then repeatedly").
+# An absolute clause before a participle cue: ", with Sen. John McCain calling it…".
+_ABSOLUTE_WITH = re.compile(r"\bwith\s+([A-Z][^\s,;:()]*(?:\s+[A-Z][^\s,;:()]*){0,4})\s*$")
 _ADVERB_TAIL = re.compile(r"(?:\s+(?:[a-z]+ly|also|then|later|again|once|still|often))+\s*$")
 
 
@@ -1262,8 +1264,13 @@ def _is_attribution(para: str, start: int, stop: int, spans: Sequence[MarkedSpan
     # A quote of its own disqualifies the sentence, unless the verb closes the attribution
     # before it: "“…?” Clinton remarked, alluding to “The Revenant.”" (not "Sanders called
     # Trump a “pathological liar.”").
+    # After a question or an exclamation the attribution may run on without a comma when the
+    # later quote has a cue of its own: "“…Three?” Clinton asks as a guy walks in, saying he’s
+    # “…”" (not "“…?” Mills then writes back, “…”").
+    asked = para[:start].rstrip(" \"”’'").endswith(("?", "!")) and bool(own) and any(
+        v0 < own[0].outer_start for _, v0, _ in verbs[1:])
     if own and (own[0].outer_start < verbs[0][1]
-                or not re.match(r"\s*[,.]", para[verbs[0][2]:])
+                or not (re.match(r"\s*[,.]", para[verbs[0][2]:]) or asked)
                 or not _words(para[verbs[0][2]:own[0].outer_start], verbs[0][2])[1:]):
         return False  # ("Mrs. Clinton replied, “…”" introduces its own quote)
     tail = [w for w, _ in _words(para[verbs[0][2]:stop], verbs[0][2]) if w != ","]
@@ -1306,6 +1313,15 @@ def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerRe
     names inside prepositional phrases; otherwise the nearest name (``criticism for
     saying``)."""
     masked = _QUOTED.sub(lambda m: " " * len(m.group()), para)
+    lead = _ADVERB_TAIL.sub("", masked[sent_start:verb_at])
+    absolute = _ABSOLUTE_WITH.search(lead)
+    if absolute is not None and all(_is_name_piece(w) for w in absolute.group(1).split()):
+        # "…punched a protester, with Trump reportedly yelling: “…”": in an absolute clause
+        # the name after "with" is the participle's own subject.
+        found = res.subject(_subject_left(masked, sent_start + absolute.start(1),
+                                          sent_start + absolute.end(1)), p)
+        if found is not None:
+            return found
     helper = re.search(r"\b([a-z]+)\s+$", masked[sent_start:verb_at])
     if helper is not None and fold(helper.group(1)) in _PARTICIPLE_HELPERS:
         # "Sen. Ron Johnson (R-Wis.) kept asking her…": the helper's subject, not that of
