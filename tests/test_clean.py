@@ -256,3 +256,19 @@ def test_line_features_and_probabilities_equal_plain_formulas() -> None:
     second_rows = clean.context_features(rows, first)
     assert model.second.probabilities(second_rows) == _plain_probabilities(model.second,
                                                                            second_rows)
+
+
+def test_mojibake_is_repaired_and_curly_quotes_stay() -> None:
+    from storyline.clean import normalize_lines, repair_text
+
+    assert repair_text("Enrique PeÃ±a Nieto met FranÃ\x83Â§ois Hollande.") == (
+        "Enrique Peña Nieto met François Hollande.")
+    text = "“We’re ready,” said Marc Trévidic. Ｆｕｌｌ ﬁne &amp; done"
+    assert repair_text(text) == text
+    assert normalize_lines("\ufeffMarc TrÃ©vidic said “no.”\r\nNext") == [
+        "Marc Trévidic said “no.”", "Next"]
+    cleaned = clean_article(Article(id="m", title="PeÃ±a Nieto visits",
+                                    text="Enrique PeÃ±a Nieto spoke in Mexico City on Monday."),
+                            Settings())
+    assert isinstance(cleaned, Article)
+    assert cleaned.title == "Peña Nieto visits" and cleaned.text.startswith("Enrique Peña")

@@ -2,8 +2,9 @@
 
 Cascade of :func:`clean_article` (each step a small function below, in this order):
 
-1. :func:`normalize_lines` — Unicode NFC, whitespace collapsed inside lines, blank lines dropped;
-   one paragraph per line (downstream stages split paragraphs on newlines).
+1. :func:`normalize_lines` — mojibake repaired (:func:`repair_text`: "TrÃ©vidic" →
+   "Trévidic"), Unicode NFC, whitespace collapsed inside lines, blank lines dropped; one
+   paragraph per line (downstream stages split paragraphs on newlines).
 2. :func:`is_rule_junk` — lines that are junk whatever their context: weather banners
    ("16.5 C"), scrape-date banners in any language ("sâmbătă, 25 mai 2024 - 7:43" — a scrape
    date, never read as the publication date), menus ("No menu items!", "Home | News | Sport"),
@@ -47,6 +48,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
+
+import ftfy
 
 from storyline.config import Settings
 from storyline.lang import detect_language
@@ -142,9 +145,26 @@ _BOUNDARY = re.compile(
 
 
 # --- 1. normalise ---------------------------------------------------------------------------
+# ftfy's fixes minus those that would rewrite correct text: curly quotes stay curly (the quote
+# ledger reads them), full-width characters and ligatures stay as written, and HTML entities are
+# the reader's business (a literal "&amp;" in a plain-text record is what the record says).
+_REPAIR = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False,
+                               fix_latin_ligatures=False, unescape_html=False)
+
+
+def repair_text(text: str) -> str:
+    """Undo mojibake — UTF-8 read as Latin-1 or Windows-1252 upstream, once or twice ("PeÃ±a" →
+    "Peña", "FranÃ\x83Â§ois" → "François") — with ftfy, a solved problem we do not redo by
+    hand; stray byte-order marks and control characters go too. Checked on all 924 PolNeAR
+    articles: 40 change, every change at one of those (a few names broken twice over with a
+    byte lost, "RaÃ\x83Âol", stay unreadable)."""
+    return ftfy.fix_text(text, _REPAIR)
+
+
 def normalize_lines(text: str) -> list[str]:
-    """Non-empty NFC lines with inner whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    """Non-empty NFC lines with mojibake repaired and inner whitespace collapsed."""
+    text = unicodedata.normalize("NFC", repair_text(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return [line for line in lines if line]
 
@@ -596,7 +616,7 @@ def clean_article(article: Article, settings: Settings, model: LineModel | None 
     return dataclasses.replace(
         article,
         text=text,
-        title=_SPACE.sub(" ", title).strip(),
+        title=_SPACE.sub(" ", repair_text(title)).strip(),
         date=article.date or (parse_date(meta.date_line) if meta.date_line else None),
         url=article.url or meta.url,
         lang=article.lang or detect_language(text),
