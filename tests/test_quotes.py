@@ -958,3 +958,9 @@ def test_an_attribution_after_a_question_runs_on_to_a_quote_with_its_own_cue() -
             "asks as a maintenance guy walks in front of her, saying he’s “here to fix the "
             "seven holes in your wall.”")
     assert _one(text)[0].speaker == "Hillary Clinton"
+
+
+def test_a_pronoun_attributing_the_clause_before_it_is_no_name_in_that_clause() -> None:
+    text = ("Joseph Hunter, a conservative blogger in Chicago, said he will not vote for Donald "
+            "Trump. Also, Trump isn't a conservative, he said. “He's a liberal!”")
+    assert [q.speaker for q in _one(text)] == ["Joseph Hunter"]

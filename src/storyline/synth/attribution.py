@@ -891,6 +891,15 @@ class SpeakerResolver:
             if start >= pos:
                 continue
             stop = min(end, pos)
+            verb = _next_word(masked, pos + len(word))
+            if (end > pos and masked[start:pos].rstrip().endswith(",")
+                    and fold(verb) in SPEECH_VERBS
+                    and re.match(r"\s*[A-Za-z]+\s*\.", masked[pos + len(word):end])
+                    and not _verbs(masked, start, pos, strict=True)):
+                # "Also, Trump isn't a conservative, he said.": a pronoun that attributes the
+                # clause before it is not a name inside that clause, so its own sentence offers
+                # no antecedent.
+                continue
             subject, clause = _pronoun_subject(masked, start, min(end, pos + len(word)))
             if subject is not None and subject[0] == key and subject[1] <= pos:
                 # "She's a Sanders supporter but says most of her peers love the Clintons.
@@ -1303,6 +1312,11 @@ def _is_inner(para: str, span: MarkedSpan, sent_end: int) -> bool:
     return (span.closed and span.outer_end < sent_end
             and len(para[span.start:span.end].split()) <= MAX_INNER_QUOTE_WORDS
             and not para[span.start:span.end].rstrip().endswith((".", "!", "?", ",")))
+
+
+def _next_word(text: str, at: int) -> str:
+    match = re.match(r"\s*([A-Za-z]+)", text[at:at + 40])
+    return match.group(1) if match else ""
 
 
 def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerResolver,

@@ -24,8 +24,9 @@ The cascade, in order:
       promising the Friends of Abe…``); a verb just before the quote beats a far one after it;
       a name or role after the verb with a verb of its own opens what was said, and the
       sentence subject speaks (``Mr. Manafort, citing ''…,'' said the candidate could…``); an
-      attribution sentence after a question may run long; one opened by "And"/"But" is a
-      new statement (``“…doing.” And Sen. Rob Portman… said``);
+      attribution sentence after a question may run long, on to a later quote that has a cue
+      of its own (``“…Three?” Clinton asks as a guy walks in, saying he’s “…”``); one opened
+      by "And"/"But" is a new statement (``“…doing.” And Sen. Rob Portman… said``);
    b. adjacent before it: ``X said, "…"`` / ``X said: "…"`` / ``X, who said on Twitter, "…"``
       / ``Schilling told WEEI: "…"`` (the verb's subject, not its object);
    a passive speech verb takes its agent (``Sanders was asked by host Bill Maher``);
@@ -42,9 +43,10 @@ The cascade, in order:
       said of the comments); a participle (``…, adding "…"``) takes the subject of the sentence's
       finite speech verb, else the sentence subject (adverbs before the participle change
       nothing; an unnamed subject such as ``One operative inside Trump Tower`` beats a name
-      in its predicate; ``kept asking`` takes the subject of "kept"); a verb set off by
-      commas names the speaker after it (``The paradox of Nancy, says Carl Anthony,
-      historian…, is that…``); an unnamed subject of a relative clause is kept as written
+      in its predicate; ``kept asking`` takes the subject of "kept"; in an absolute clause
+      the name after "with" is its own: ``…, with Trump reportedly yelling: “…”``); a verb
+      set off by commas names the speaker after it (``The paradox of Nancy, says Carl
+      Anthony, historian…, is that…``); an unnamed subject of a relative clause is kept as written
       (``in what one Latino conservative has dubbed ''…''``);
    d. the first unclaimed speech verb after it in the sentence (``"grateful"…, Lavrov told X``),
       not one in a contrasting clause (``“…,” while Rep. Louis Gohmert suggested…``);
@@ -95,7 +97,9 @@ The cascade, in order:
    Orfield``), then people named outside prepositional phrases, a main clause's before a
    leading clause's, a stated gender before an unknown one; a sentence the same pronoun opens
    is skipped, and in a sentence where it is the subject of a speech verb further on only the
-   names before it count (``…, he noted, so Trump may…``: not Trump); quoted passages are
+   names before it count (``…, he noted, so Trump may…``: not Trump); a pronoun closing its
+   sentence as the attribution of the clause before it (``Trump isn't a conservative, he
+   said.``) looks only at earlier sentences; quoted passages are
    ignored; plural groups never qualify. "they" and places never become speakers; an outlet
    does only as the grammatical subject of a speech verb (``"…," CNN reported``), never as a
    credit (``according to Bloomberg``).
