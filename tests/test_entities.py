@@ -177,3 +177,22 @@ def test_a_capitalised_preposition_of_a_headline_opens_no_name() -> None:
             "CNN President Jeff Zucker isn’t kowtowing to Donald Trump.")
     names = {e.name for e in extract_entities(StoryContext("s", (Article(id="a", text=text),)))}
     assert "Donald Trump" in names and "On Trump" not in names
+
+
+def test_confidence_is_evidence_share_times_amount(entities: tuple[Entity, ...]) -> None:
+    from storyline.synth.entities import CONFIDENCE_SCALE, kind_confidence
+
+    assert kind_confidence({}, "person") == 0.0
+    assert kind_confidence({"place": 2.0}, "person") == 0.0
+    one_title = kind_confidence({"person": CONFIDENCE_SCALE}, "person")
+    assert one_title == pytest.approx(1 - 2.718281828 ** -1, abs=1e-6)
+    # Disagreeing evidence halves it; more agreeing evidence raises it.
+    assert kind_confidence({"person": CONFIDENCE_SCALE, "org": CONFIDENCE_SCALE},
+                           "person") == pytest.approx(one_title / 2)
+    assert kind_confidence({"person": 3 * CONFIDENCE_SCALE}, "person") > 0.95
+    by_name = _by_name(entities)
+    assert all(0.0 <= e.confidence <= 1.0 for e in entities)
+    for name in ("Antony Blinken", "Jen Psaki", "Maria Zakharova", "Geneva", "NATO"):
+        assert by_name[name].confidence > 0.6, name
+    junk = [e for e in entities if e.kind == "other"]
+    assert junk and max(e.confidence for e in junk) < 0.2

@@ -22,7 +22,8 @@ The cascade, in order:
    "Sergei Lavrov"), a surname alone into its full name ("Blinken", "Zelensky" → "Volodymyr
    Zelenskiy"), an acronym into its expansion ("NATO" / "North Atlantic Treaty Organization").
 7. :func:`_to_entity` — name = most complete form for people (then most frequent), most frequent
-   form otherwise (so "NATO" names the alliance); ``article_ids`` = articles mentioning any alias.
+   form otherwise (so "NATO" names the alliance); ``article_ids`` = articles mentioning any alias;
+   ``confidence`` = :func:`kind_confidence` of the kind votes of all its mentions.
 
 :func:`build_name_index` turns the result into a :class:`NameIndex` that the quote ledger uses to
 resolve "Blinken", "Sergei Lavrov" or "the US Secretary of State" to one canonical speaker.
@@ -30,6 +31,7 @@ resolve "Blinken", "Sergei Lavrov" or "the US Secretary of State" to one canonic
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,7 +44,7 @@ from storyline.text import STOPWORDS, fold, paragraphs, split_sentences, wordset
 
 __all__ = ["SPEECH_VERBS", "NameIndex", "build_name_index", "collect_mentions", "extract_entities",
            "is_first_name", "is_outlet", "is_party_noun", "is_pronoun", "is_role_word",
-           "is_title_word"]
+           "is_title_word", "kind_confidence"]
 
 # --- thresholds --------------------------------------------------------------------------------
 # Calibrated on the Geneva seeds and spot-checked on PolNeAR train names: "Zelenskiy"/"Zelensky"
@@ -67,6 +69,13 @@ W_SPEECH = 1.0
 W_CONTEXT = 1.0
 W_DEFAULT_PERSON = 0.5
 W_DEFAULT_OTHER = 0.1
+# Confidence = the share of the chosen kind among all kind votes of the entity's mentions
+# (do they agree?) times 1 - exp(-votes of that kind / CONFIDENCE_SCALE) (is there much
+# evidence?). With the scale at one title's weight, a single titled mention gives 0.63, a
+# single bare name-shaped pair ("Labor Day", W_DEFAULT_PERSON) 0.15, and three titled
+# mentions 0.95. Set from the weights above, not fitted; how well it ranks right entities
+# above wrong ones is measured by bench/entity_confidence.py on a hand-labelled sample.
+CONFIDENCE_SCALE = W_ROLE
 
 
 
@@ -752,7 +761,18 @@ def _to_entity(keys: Sequence[str], groups: Mapping[str, _Group], order: Sequenc
             seen.add(fold(form))
             aliases.append(form)
     ids = tuple(a for a in order if a in articles)
-    return Entity(name=name, kind=kind, aliases=tuple(aliases), article_ids=ids)
+    return Entity(name=name, kind=kind, aliases=tuple(aliases), article_ids=ids,
+                  confidence=kind_confidence(votes, kind))
+
+
+def kind_confidence(votes: Mapping[str, float], kind: str) -> float:
+    """How sure the entity is of its kind, in [0, 1]: evidence share × evidence amount (see
+    :data:`CONFIDENCE_SCALE`); 0 without any vote for ``kind``."""
+    total = sum(votes.values())
+    support = votes.get(kind, 0.0)
+    if total <= 0 or support <= 0:
+        return 0.0
+    return (support / total) * (1.0 - math.exp(-support / CONFIDENCE_SCALE))
 
 
 def _collect(ctx: StoryContext) -> list[_Mention]:
