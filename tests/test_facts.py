@@ -141,6 +141,18 @@ def test_head_lemma() -> None:
     assert head_lemma("divisions of S-400") == "division"
     assert head_lemma("casualties") == "casualty"
     assert head_lemma("people") == "people"
+    assert head_lemma("percentage points") == "percentage point"
+
+
+def test_a_plural_count_takes_the_plural_head_of_a_noun_compound() -> None:
+    facts = extract_facts(_ctx(
+        "The rate would fall by four percentage points, with seven rate brackets and three "
+        "young boys on stage.",
+        "Five police officers and two crucial contests remained.",
+    ))
+    texts = {f.text for f in facts if f.kind == "quantity"}
+    assert {"four percentage points", "seven rate brackets", "three young boys",
+            "five police officers", "two crucial contests"} <= texts
 
 
 def test_empty_story_has_no_facts() -> None:

@@ -964,3 +964,10 @@ def test_a_pronoun_attributing_the_clause_before_it_is_no_name_in_that_clause() 
     text = ("Joseph Hunter, a conservative blogger in Chicago, said he will not vote for Donald "
             "Trump. Also, Trump isn't a conservative, he said. “He's a liberal!”")
     assert [q.speaker for q in _one(text)] == ["Joseph Hunter"]
+
+
+def test_a_number_word_opening_a_sentence_is_no_speaker() -> None:
+    text = ("The Daily Caller unearthed a 1995 story from the Times.\n"
+            "Twenty-two years ago, a Times article hailed Trump as “The Comeback Kid” for the "
+            "business success he brought to the city.")
+    assert {q.speaker for q in _one(text)}.isdisjoint({"Twenty-two", "Twenty"})

@@ -188,8 +188,9 @@ _NOT_SPEAKER_WORDS = wordset("""
 january february march july september october november december monday
 tuesday wednesday thursday friday saturday sunday one two three four five six seven eight nine
 ten eleven twelve twenty hundred thousand million billion text rules wage today tonight
-yesterday tomorrow
-""")  # not April, May, June or August: first names too
+yesterday tomorrow thirteen fourteen fifteen sixteen seventeen eighteen nineteen thirty forty
+fifty sixty seventy eighty ninety dozens hundreds thousands millions
+""")  # not April, May, June or August: first names too; "Twenty-two" is read piece by piece
 # Last words of streets, buildings and landscapes.
 _PLACE_HEADS = wordset("""
 avenue street road boulevard square park school academy hospital airport station tower
@@ -1116,7 +1117,8 @@ def _implausible_speaker(name: str) -> bool:
     "Andrean High School", "Given Sanders"; all seen as speakers in PolNeAR train)."""
     words = [fold(w).strip(".,") for w in name.split()]
     return bool(words) and (
-        any(w in _NOT_SPEAKER_WORDS for w in words) or words[-1] in _PLACE_HEADS
+        any(piece in _NOT_SPEAKER_WORDS for w in words for piece in w.split("-"))
+        or words[-1] in _PLACE_HEADS
         or words[0] in _COMMON_OPENERS)
 
 

@@ -7,7 +7,9 @@ The cascade (each step a small function below):
    reference day), money ("$5 billion", "€200m", "3 billion dollars"), percentages ("5%",
    "5 percent"), spelled-out durations ("an hour and a half", "half an hour"), hyphenated
    measures ("90-minute meeting", "seven-decade-old alliance"), then counts with a head noun
-   ("100,000 Russian troops", "two divisions of S-400", "three sets of talks").
+   ("100,000 Russian troops", "two divisions of S-400", "three sets of talks"); after a count
+   above one, a singular word before a plural one is a modifier of that plural head ("four
+   percentage points", "three young boys": without a tagger, agreement stands in for one).
 2. Every mention gets a merge key that ignores what outlets vary on: approximation words
    ("roughly", "some", "more than" — never part of a mention), modifiers between the number
    and its head noun ("Russian"), head-noun synonyms (:data:`HEAD_SYNONYMS`: troops ≈ soldiers
@@ -241,7 +243,7 @@ def _counts(text: str) -> Iterator[_Raw]:
         value = parse_number(raw, match.group("scale"))
         if value is None or _is_referential(text, match.start(), raw):
             continue
-        head = _head_after(text, match.end())
+        head = _head_after(text, match.end(), plural=value > 1)
         if head is None:
             continue
         words, end = head
@@ -279,8 +281,14 @@ def parse_number(raw: str, scale: str | None) -> float | None:
 
 
 def head_lemma(words: str) -> str:
-    """Singular lower-case lemma of a head noun phrase's first noun ("sets of talks" → "set")."""
-    word = words.split()[0].lower().strip("'’")
+    """Singular lower-case lemma of a head noun phrase before its "of" complement ("sets of
+    talks" → "set", "percentage points" → "percentage point")."""
+    *modifiers, last = words.split(" of ")[0].lower().split()
+    return " ".join([*modifiers, _noun_lemma(last)])
+
+
+def _noun_lemma(word: str) -> str:
+    word = word.strip("'’")
     if word in IRREGULAR_LEMMAS:
         return IRREGULAR_LEMMAS[word]
     if len(word) > 4 and word.endswith("ies"):
@@ -292,11 +300,13 @@ def head_lemma(words: str) -> str:
     return word
 
 
-def _head_after(text: str, pos: int) -> tuple[str, int] | None:
+def _head_after(text: str, pos: int, plural: bool = False) -> tuple[str, int] | None:
     """The head noun after a number (skipping modifiers), with an "of" complement if collective.
 
     Returns the display words ("troops", "divisions of S-400") and the end offset, or ``None``
-    when no head noun follows before punctuation or a function word.
+    when no head noun follows before punctuation or a function word. With ``plural`` (a count
+    above one) a singular noun followed by a plural one is a noun compound whose head is the
+    plural ("four percentage points", "seven rate brackets"): the count agrees with its head.
     """
     modifiers = 0
     while True:
@@ -317,7 +327,19 @@ def _head_after(text: str, pos: int) -> tuple[str, int] | None:
             return None
         if head_lemma(word) in COLLECTIVE_HEADS:
             return _with_complement(text, word, match.end())
+        if plural and _noun_lemma(lower) == lower:
+            tail = _NEXT_WORD.match(text, match.end())
+            if tail is not None and _plural_noun_shaped(tail.group("word")):
+                return f"{word} {tail.group('word')}", tail.end()
         return word, match.end()
+
+
+def _plural_noun_shaped(word: str) -> bool:
+    """A lower-case word that reads as a plural noun: "-s" (not "-ss"), no adverb or participle
+    ending, no function word or common verb."""
+    return (word.isalpha() and word.islower() and len(word) >= 4 and word.endswith("s")
+            and not word.endswith("ss") and word not in NOT_HEADS
+            and _noun_lemma(word) != word)
 
 
 def _with_complement(text: str, head: str, pos: int) -> tuple[str, int]:
