@@ -326,8 +326,10 @@ def test_offices_bare_attribution_sentences_and_signed_quotes() -> None:
             "Clinton won easily, not a “regional” candidate, as Sanders’ campaign manager "
             "suggested.\n"
             "\"I went to Wall Street before the crash and warned them.\"\n"
-            "- Clinton.")
+            "- Clinton.\n"
+            "“My reaction, that was outrageous,” Obama's former campaign strategist said.")
     by_text = {q.text: q.speaker for q in _one(text)}
+    assert by_text["My reaction, that was outrageous"] == "Obama’s former campaign strategist"
     assert by_text["We will meet the candidate on Thursday"] == "Paul Ryan’s office"
     assert by_text["Mainstream Republicans are running out of time."] == "Dianne Bystrom"
     assert by_text["You walk off the court and say, 'Well done"] == "Diane Russell"

@@ -401,9 +401,9 @@ def _subject_left(para: str, seg_start: int, verb_at: int) -> _Subject | None:
     if not words:
         return None
     last, at = words[-1]
-    for n in (2, 3):
+    for n in (2, 3, 4):
         # "Ryan's office said", "Mrs. Clinton's campaign said", "Sanders' campaign manager
-        # suggested": the owner's body or aide speaks.
+        # suggested", "Obama's former campaign strategist said": the owner's body or aide.
         if (len(words) >= n and (fold(last) in _POSSESSED or is_role_word(last))
                 and _POSSESSIVE_WORD.search(words[-n][0].replace("’", "'"))
                 and words[-n][0][:1].isupper()
