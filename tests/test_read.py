@@ -242,3 +242,17 @@ def test_folder_links_are_reported_not_followed(tmp_path: Path) -> None:
     assert reasons.keys() == {"a.txt", "b.txt", "dangling.txt", "self"}
     assert "loop" in reasons["a.txt"] and "broken" in reasons["dangling.txt"]
     assert "not followed" in reasons["self"]
+
+
+def test_a_date_in_a_text_file_name_dates_the_article(tmp_path: Path) -> None:
+    from storyline.read.txt import date_from_name
+
+    for name in ("politico_2016-09-28_axelrod.txt", "20220121-geneva.txt", "a739bb9f3244bbb2.txt",
+                 "report_2022-02-30.txt"):
+        (tmp_path / name).write_text("Title\nBody sentence here.\n", "utf-8")
+    dates = {a.id: a.date for a in read_inputs([tmp_path], Settings()).articles}
+    assert dates["politico_2016-09-28_axelrod"] == datetime(2016, 9, 28, tzinfo=UTC)
+    assert dates["20220121-geneva"] == datetime(2022, 1, 21, tzinfo=UTC)
+    assert dates["a739bb9f3244bbb2"] is None  # hex digits inside a hash are no date
+    assert dates["report_2022-02-30"] is None  # no such day
+    assert date_from_name("x20220121") is None and date_from_name("2022-01_21") is None
