@@ -973,3 +973,16 @@ def test_a_number_word_opening_a_sentence_is_no_speaker() -> None:
             "Twenty-two years ago, a Times article hailed Trump as “The Comeback Kid” for the "
             "business success he brought to the city.")
     assert {q.speaker for q in _one(text)}.isdisjoint({"Twenty-two", "Twenty"})
+
+
+def test_state_abbreviations_and_party_adjectives_are_no_speakers() -> None:
+    text = ("The museum opened on Saturday.\n"
+            "“These are the stories nobody knows,” said Donna Sampson Rawlings, 59, of Ashton, "
+            "Md., who watched the ceremony on a screen on the Mall.\n"
+            "\"It just became a lot of people competing for that space,\" said Republican "
+            "political consultant Chris Russell.\n"
+            "PolitiFact rated 32% of Republican claims as “false” or “pants on fire,” compared "
+            "to 11% of Democratic claims.")
+    speakers = [q.speaker for q in _one(text)]
+    assert speakers[:2] == ["Donna Sampson Rawlings", "Chris Russell"]
+    assert set(speakers[2:]) == {"PolitiFact"}

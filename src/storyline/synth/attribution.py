@@ -191,6 +191,11 @@ ten eleven twelve twenty hundred thousand million billion text rules wage today 
 yesterday tomorrow thirteen fourteen fifteen sixteen seventeen eighteen nineteen thirty forty
 fifty sixty seventy eighty ninety dozens hundreds thousands millions
 """)  # not April, May, June or August: first names too; "Twenty-two" is read piece by piece
+# AP-style abbreviations of US states, written after a town ("of Ashton, Md.,"): never a name.
+_STATE_ABBREVIATIONS = frozenset("""
+Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont
+Neb Nev N.H N.J N.M N.Y N.C N.D Okla Ore Pa R.I S.C S.D Tenn Tex Va Vt Wash Wis W.Va Wyo
+""".split())
 # Last words of streets, buildings and landscapes.
 _PLACE_HEADS = wordset("""
 avenue street road boulevard square park school academy hospital airport station tower
@@ -506,7 +511,11 @@ def _subject_right(para: str, start: int) -> _Subject | None:
         named = _named_after_role(words)
         if named is not None:
             return named
-    if not run or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
+    # A party word alone before a lower-case role is part of the role: "said Republican
+    # political consultant Chris Russell".
+    party_role = (len(run) == 1 and is_party_noun(run[0][0]) and len(words) > 1
+                  and words[1][0][:1].islower())
+    if not run or party_role or all(not w[:1].isupper() or is_title_word(w) for w, _ in run):
         if not run and words and is_pronoun(words[0][0]) and fold(words[0][0]) not in {
                 "his", "her", "their", "its"}:
             return _Subject("pronoun", words[0][0], words[0][1])
@@ -1116,6 +1125,9 @@ def _implausible_speaker(name: str) -> bool:
     with a common adjective: a speaker only by a misreading ("March", "Six", "Harnet Avenue",
     "Andrean High School", "Given Sanders"; all seen as speakers in PolNeAR train)."""
     words = [fold(w).strip(".,") for w in name.split()]
+    if len(words) == 1 and (name.rstrip(".") in _STATE_ABBREVIATIONS or (
+            is_party_noun(words[0]) and not words[0].endswith("s"))):
+        return True  # "…of Ashton, Md., who watched…, said"; "11% of Democratic claims"
     return bool(words) and (
         any(piece in _NOT_SPEAKER_WORDS for w in words for piece in w.split("-"))
         or words[-1] in _PLACE_HEADS

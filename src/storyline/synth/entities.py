@@ -542,7 +542,9 @@ def _evidence(
         vote("org", W_SUFFIX)
     if len(words) == 1 and ACRONYM.fullmatch(words[0]) and key not in _PLACES:
         vote("org", W_ACRONYM)
-    if fold(after) in SPEECH_VERBS and not votes:
+    if fold(after) in SPEECH_VERBS and not votes and not (
+            len(words) == 1 and is_party_noun(words[0]) and not key.endswith("s")):
+        # (a party adjective is no speaker: "11% of Democratic claims")
         vote("person", W_SPEECH)
     if fold(before) in _PLACE_PREPOSITIONS:
         vote("place", W_CONTEXT)
