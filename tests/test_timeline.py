@@ -166,3 +166,20 @@ def test_resolve_date_memo_returns_the_same_days() -> None:
     for expr in ("Friday", "January 20", "yesterday", "2022-01-19", "in 2020", "Friday"):
         assert resolve_date(expr, FRIDAY, memo) == resolve_date(expr, FRIDAY)
     assert ("January 20", FRIDAY) in memo
+
+
+def test_a_dated_opening_phrase_takes_the_main_clause_with_it() -> None:
+    long_opening = ("On Tuesday, Senator Charles E. Grassley, the Iowa Republican who is chairman "
+                    "of the Senate Judiciary Committee, will hold a hearing on the bankruptcy "
+                    "question, the latest sign of pressure on Congress to act.")
+    # (the subject piece is cut short by an appositive, so the whole sentence is the event)
+    assert event_text(long_opening, long_opening.index("Tuesday")) == long_opening
+    survey = ("In a New York Times/CBS News survey released last Thursday, 79 percent of "
+              "Democrats said they were satisfied or very satisfied with the presidency of the "
+              "man they had elected twice, and 60 percent approved.")
+    assert event_text(survey, survey.index("Thursday")).startswith(
+        "In a New York Times/CBS News survey released last Thursday, 79 percent of Democrats")
+    aside = ("Early Saturday morning, Kingson's campaign office - formerly a Sanders outpost and "
+             "still festooned with Bernie pop art - bustled with volunteers who came from all "
+             "over the state.")
+    assert event_text(aside, aside.index("Saturday")) == aside

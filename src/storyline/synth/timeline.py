@@ -9,7 +9,8 @@ The cascade (each step a small function below):
    or connective ("And he affirmed today …": the actor is in another sentence) are skipped.
 2. :func:`event_text` — a short clean text for the event: the whole sentence when it is short,
    else the clause holding the date (split at commas, semicolons and dashes), widened to the
-   left while it starts lower-case or is too short to stand alone.
+   left while it starts lower-case or is too short to stand alone; a dated opening phrase
+   ("In a call with analysts Monday, …") runs on to the main clause after it.
 3. :func:`merge_events` — per day, mentions join the first event whose text is near-identical
    (rapidfuzz ``token_sort_ratio``) or shares most content words (overlap coefficient); the
    event text is the medoid of its independent articles' mentions.
@@ -43,6 +44,10 @@ _CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+[—–-]{1,2}\s+")
 _QUOTED_SPAN = re.compile(r'"[^"]*(?:"|$)')
 # A clause that only says who said it ("Peskov told reporters Friday") needs the clause before.
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|added|according\s+to)\b", re.IGNORECASE)
+# A sentence opening with a circumstance ("On Tuesday night, …", "In a call with analysts
+# Monday, …", "Early Saturday morning, …") before its subject.
+_OPENING_PHRASE = re.compile(r"(?i:on|in|at|during|after|before|early|late|last|earlier|later|"
+                             r"by|since|until|shortly|just)\b")
 _BYLINE = re.compile(r"^(?:by|reporting by|editing by|some material in this report)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+\b")
 # Date words are the same in every mention of a day; they must not make two events look alike.
@@ -139,6 +144,19 @@ def event_text(sentence: str, date_offset: int) -> str:
     while last < len(pieces) - 1 and (budget_words(sentence[pieces[first][0]:pieces[last][1]])
                                       < MIN_CLAUSE_WORDS):
         last += 1
+    if first == 0 and index == 0 and _OPENING_PHRASE.match(sentence):
+        # "In a call with analysts Monday, Pfizer chief executive Ian Read said…": dated
+        # opening phrases are the circumstance, not the event; the event is the main clause,
+        # the first later piece that is no such phrase (its subject opens it).
+        main = next((i for i in range(1, len(pieces))
+                     if not _OPENING_PHRASE.match(sentence, pieces[i][0])), None)
+        if main is not None and budget_words(
+                sentence[pieces[main][0]:pieces[main][1]]) < MIN_CLAUSE_WORDS:
+            # (a subject cut off by an aside: "Early Saturday morning, Kingson's campaign
+            # office - formerly a Sanders outpost - bustled…": the whole sentence)
+            return _finish(sentence)
+        if main is not None:
+            last = max(last, main)
     clause = sentence[pieces[first][0]:pieces[last][1]]
     if normalize_quotes(clause).count('"') % 2:
         return _finish(sentence)
