@@ -267,6 +267,9 @@ def test_mojibake_is_repaired_and_curly_quotes_stay() -> None:
     assert repair_text(text) == text
     assert normalize_lines("\ufeffMarc TrÃ©vidic said “no.”\r\nNext") == [
         "Marc Trévidic said “no.”", "Next"]
+    # A decomposed "Ã" (A + combining tilde) is composed before the check, then repaired.
+    assert repair_text("Jesus \"Chuy\" GarcA\u0303\xada spoke") == 'Jesus "Chuy" García spoke'
+    assert repair_text("Cafe\u0301 owners") == "Café owners"  # plain text: NFC only
     cleaned = clean_article(Article(id="m", title="PeÃ±a Nieto visits",
                                     text="Enrique PeÃ±a Nieto spoke in Mexico City on Monday."),
                             Settings())
