@@ -897,11 +897,11 @@ class SpeakerResolver:
         pos = para.offset + at
         allowed = ("f", None) if key == "she" else ("m", None)
         looked = 0
+        verb = _next_token(masked, pos + len(word)).rstrip(".,;:")
         for start, end in reversed(sentences):
             if start >= pos:
                 continue
             stop = min(end, pos)
-            verb = _next_word(masked, pos + len(word))
             if (end > pos and masked[start:pos].rstrip().endswith(",")
                     and fold(verb) in SPEECH_VERBS
                     and re.match(r"\s*[A-Za-z]+\s*\.", masked[pos + len(word):end])
@@ -1326,11 +1326,6 @@ def _is_inner(para: str, span: MarkedSpan, sent_end: int) -> bool:
     return (span.closed and span.outer_end < sent_end
             and len(para[span.start:span.end].split()) <= MAX_INNER_QUOTE_WORDS
             and not para[span.start:span.end].rstrip().endswith((".", "!", "?", ",")))
-
-
-def _next_word(text: str, at: int) -> str:
-    match = re.match(r"\s*([A-Za-z]+)", text[at:at + 40])
-    return match.group(1) if match else ""
 
 
 def _participle_subject(para: str, sent_start: int, verb_at: int, res: SpeakerResolver,
