@@ -986,3 +986,56 @@ def test_state_abbreviations_and_party_adjectives_are_no_speakers() -> None:
     speakers = [q.speaker for q in _one(text)]
     assert speakers[:2] == ["Donna Sampson Rawlings", "Chris Russell"]
     assert set(speakers[2:]) == {"PolitiFact"}
+
+
+def test_a_quote_nested_in_the_same_curly_style_is_part_of_it() -> None:
+    text = ("The mayor spoke on Monday.\n"
+            "“Her claim that the budget “has nothing to do with the schools” shows she has not "
+            "read it,” wrote Maria Lopez, president of the Parents League.")
+    quotes = _one(text)
+    assert [q.speaker for q in quotes] == ["Maria Lopez"]
+    assert quotes[0].text.endswith("shows she has not read it")
+
+
+def test_a_straight_mark_between_a_comma_and_a_name_closes_the_open_quote() -> None:
+    text = ("The ad ran in Iowa.\n"
+            "\"Voters deserve to know where he stands,\"Katie Moore, who chairs the group, said "
+            "in a statement. \"He says different things to different audiences.\"")
+    quotes = _one(text)
+    assert [q.speaker for q in quotes] == ["Katie Moore", "Katie Moore"]
+    assert quotes[0].text == "Voters deserve to know where he stands"
+
+
+def test_a_name_set_off_by_dashes_or_after_a_description_speaks() -> None:
+    text = ("The strategy drew criticism.\n"
+            "A former presidential candidate -- John Miller, who lost the 2008 race -- said "
+            "the plan \"offered no changes to a failed strategy.\"\n"
+            "The editor I was talking to, Tim Grant, interrupted me to announce, “And there "
+            "goes the franchise.”\n"
+            "One early supporter, Representative Lee Stone, Republican of Ohio, tried the line "
+            "on CNN: “You can easily argue that the plan is a failure.”\n"
+            "The timing was so odd that a spokesman for Anna Berg could only quip: \"I guess "
+            "the holiday was booked.\"")
+    assert [q.speaker for q in _one(text)] == ["John Miller", "Tim Grant", "Lee Stone",
+                                               "Anna Berg"]
+
+
+def test_a_sentence_carrying_the_same_pronoun_passes_the_referent_on() -> None:
+    text = ("Hillary Clinton said she would win California.\n"
+            "Naureen Khan, a supporter from Hemet, is among those who say they will not back "
+            "Clinton. The campaign was the first time she had been involved, and she does not "
+            "think Clinton can address the issues.\n"
+            "“It is a false choice,” she said.")
+    assert [q.speaker for q in _one(text)][-1] == "Naureen Khan"
+
+
+def test_a_long_opening_clause_or_an_adverb_before_the_subject_is_skipped() -> None:
+    text = ("Jeb Bush flew to Miami. Donald Trump flew to Ohio.\n"
+            "When told Perez was in the Cabinet and in the running for an even bigger job in a "
+            "future White House, Bush thought for a moment and said that, \"I think it is an "
+            "advantage not to be a celebrity.\"\n"
+            "Immediately after the attacks, Trump issued a statement, “Last night, our nation "
+            "was attacked.”\n"
+            "As the columnist Louella Parsons had written years earlier, “We just could not "
+            "have an industry without him.”")
+    assert [q.speaker for q in _one(text)] == ["Jeb Bush", "Donald Trump", "Louella Parsons"]

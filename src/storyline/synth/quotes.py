@@ -217,6 +217,10 @@ def _mark_role(para: str, i: int, width: int = 1) -> str:
         return "close"
     if char in _SINGLE and prev.isalnum() and nxt.isalnum():
         return ""  # don't, Russia's
+    if char == '"' and width == 1 and prev in _CLOSE_AFTER_PUNCT and nxt.isupper():
+        # No space on either side: ``audiences,"Katie Packer said`` closes an open quote,
+        # ``he said,"We will`` opens one; the caller knows which.
+        return "either"
     opening = (prev.isspace() or prev in _OPEN_BEFORE or prev in _DOUBLE or prev in _SINGLE) \
         and not nxt.isspace()
     closing = not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_AFTER or nxt in _DOUBLE
@@ -254,6 +258,8 @@ def _find_spans(para: str) -> list[MarkedSpan]:
     for n, (i, width, kind, role) in enumerate(marks):
         if n <= nested_until:
             continue
+        if role == "either":
+            role = "open" if open_at is None else "close"
         if open_at is None:
             if role == "open":
                 open_at, open_width, open_kind = i, width, kind
@@ -292,6 +298,11 @@ def _nested_close(para: str, marks: Sequence[tuple[int, int, str, str]], n: int,
     outer_straight = _is_straight(para, open_at, open_width)
     i, width = marks[n][0], marks[n][1]
     if _is_straight(para, i, width) == outer_straight:
+        # The same style nests only when the next two double marks both close: "…claim that
+        # a deal “has to do with Israel” makes clear…,” wrote Morton Klein.
+        closes = [m for m in range(n + 1, len(marks)) if marks[m][2] == "d"][:2]
+        if len(closes) == 2 and all(marks[m][3] == "close" for m in closes):
+            return closes[0]
         return -1
     for m in range(n + 1, len(marks)):
         j, w, kind, role = marks[m]
