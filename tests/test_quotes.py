@@ -1039,3 +1039,16 @@ def test_a_long_opening_clause_or_an_adverb_before_the_subject_is_skipped() -> N
             "As the columnist Louella Parsons had written years earlier, “We just could not "
             "have an industry without him.”")
     assert [q.speaker for q in _one(text)] == ["Jeb Bush", "Donald Trump", "Louella Parsons"]
+
+
+def test_a_verb_coordinated_with_a_quote_cue_shares_its_subject() -> None:
+    text = ("Donald Trump met the Mexican president. The Pacific Trade Agreement took effect "
+            "in 1994.\nAnd the Pacific Trade Agreement, which Trump had called a \"disaster\" "
+            "and promised to \"rip up\"? This time he spoke of improving it.")
+    assert [q.speaker for q in _one(text)] == ["Donald Trump", "Donald Trump"]
+
+
+def test_an_invisible_format_character_before_a_mark_is_no_text() -> None:
+    text = ("Sarah Palin posted on Facebook.\n"
+            "\u202a”Sorry Sarah, I know you can handle a gun very well!!” posted Sharon Geyer.")
+    assert [q.speaker for q in _one(text)] == ["Sharon Geyer"]

@@ -1624,7 +1624,12 @@ def attribute_spans(p: Paragraph, spans: Sequence[MarkedSpan],
         # Verbs first, nearest first; a speech noun ("Trump's claim that…") only after them.
         tried = verbs[-MAX_FALLBACK_VERBS:][::-1] + [v for v in candidates[::-1] if v not in verbs]
         for verb, v0, _ in tried[:MAX_FALLBACK_VERBS]:
-            if verb.endswith("ing"):
+            if re.fullmatch(r"\s*and\s+", para[before_start:v0]) and (
+                    shared := same_sentence_speaker(k)) is not None:
+                # ``which Trump had called a "disaster" and promised to "rip up"``: a verb
+                # coordinated with the previous quote's cue shares its subject.
+                found[k] = shared
+            elif verb.endswith("ing"):
                 found[k] = same_sentence_speaker(k) or \
                     _participle_subject(para, s_start, v0, res, p)
             elif (para[s_start:v0].rstrip().endswith(",") and fold(verb) not in _OBJECT_VERBS

@@ -123,6 +123,7 @@ The cascade, in order:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,6 +211,9 @@ def _mark_role(para: str, i: int, width: int = 1) -> str:
     char = '"' if width == 2 else para[i]
     prev = para[i - 1] if i > 0 else " "
     nxt = para[i + width] if i + width < len(para) else " "
+    # An invisible format character (a bidi mark pasted from social media) is no text.
+    prev = " " if unicodedata.category(prev) == "Cf" else prev
+    nxt = " " if unicodedata.category(nxt) == "Cf" else nxt
     if (char in _DOUBLE and prev == " " and i > 1 and para[i - 2] in "'’,.?!"
             and (nxt.isspace() or nxt in _CLOSE_AFTER)):
         # A stray space before the closing mark: ``'Well done,' " said Russell``,
