@@ -298,7 +298,8 @@ def _nested_close(para: str, marks: Sequence[tuple[int, int, str, str]], n: int,
     """Index in ``marks`` of the mark closing a quote nested at mark ``n`` inside the quote
     opened at ``open_at``, or -1. A nested quote switches style: curly inside straight
     (Breitbart: ``"…isn’t about “Equal Justice Under Law” anymore.``), closed before any mark
-    of the outer style appears; without that, a new opening mark restarts the quote as before."""
+    of the outer style appears; or keeps it when the next two double marks both close (its own
+    and the outer quote's). Otherwise a new opening mark restarts the quote as before."""
     outer_straight = _is_straight(para, open_at, open_width)
     i, width = marks[n][0], marks[n][1]
     if _is_straight(para, i, width) == outer_straight:
