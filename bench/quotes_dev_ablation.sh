@@ -10,6 +10,10 @@
 set -euo pipefail
 root=$(git rev-parse --show-toplevel)
 data=${1:-"$root/../shared/data/polnear"}
+if [ ! -d "$data/dev/text" ] || [ ! -d "$data/train/text" ]; then
+    echo "$data: not a PolNeAR directory (needs dev/text and train/text); pass it as the first argument" >&2
+    exit 2
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$root" archive HEAD src | tar -x -C "$tmp"
